@@ -1,0 +1,75 @@
+"""Blocks of text, each classified as prose, chrome, caption or other.
+
+Both cleaning paths classify their blocks here: the plain-text path its lines,
+the HTML path the paragraphs trafilatura kept. Classification looks at one
+block (``chrome.py``, ``metadata.split_caption``, sentence shape), then at its
+neighbours: an image's alt text beside its caption, a weak appeal between two
+strong ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from strife.clean.chrome import chrome_score, is_chrome, word_count
+from strife.clean.metadata import find_publisher, split_caption
+from strife.document import Caption
+
+#: A prose block ends like a sentence (a closing quote or bracket may follow).
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+#: Evidence a weak-chrome block needs for its chrome neighbours to carry it over.
+SMOOTHING_MIN_SCORE = 1.5
+
+
+@dataclass(slots=True)
+class Block:
+    text: str
+    words: int
+    kind: str = "other"  # prose | chrome | caption | other
+    caption: Caption | None = None
+
+
+def classify_blocks(texts: list[str], *, prose_min_words: int) -> list[Block]:
+    """Classify each text; the order of ``texts`` is the page's order."""
+    blocks = [Block(text, word_count(text)) for text in texts]
+    for index, block in enumerate(blocks):
+        neighbours = [b.text for b in blocks[max(0, index - 1) : index + 2] if b is not block]
+        caption = split_caption(block.text, neighbours=neighbours)
+        if caption:
+            block.kind, block.caption = "caption", caption
+        elif is_chrome(block.text):
+            block.kind = "chrome"
+        elif block.words >= prose_min_words and SENTENCE_END.search(block.text):
+            block.kind = "prose"
+    _drop_caption_echoes(blocks)
+    _smooth_chrome(blocks)
+    return blocks
+
+
+def _drop_caption_echoes(blocks: list[Block]) -> None:
+    """A caption's text repeated without its credit (an image's alt text) is chrome."""
+    captions = {" ".join(b.caption.text.split()) for b in blocks if b.caption}
+    for block in blocks:
+        if block.kind != "caption" and block.text in captions:
+            block.kind = "chrome"
+
+
+def _smooth_chrome(blocks: list[Block]) -> None:
+    """A block with some chrome evidence between two chrome blocks is chrome too."""
+    publisher = find_publisher([b.text for b in blocks if b.kind == "chrome"])
+    changed = True
+    while changed:
+        changed = False
+        for index, block in enumerate(blocks):
+            if block.kind == "chrome":
+                continue
+            if chrome_score(block.text, publisher=publisher) < SMOOTHING_MIN_SCORE:
+                continue
+            before = next((b.kind for b in reversed(blocks[:index]) if b.kind != "caption"), None)
+            after = next((b.kind for b in blocks[index + 1 :] if b.kind != "caption"), None)
+            if before == "chrome" and after in {"chrome", None}:
+                block.kind = "chrome"
+                changed = True
+
+

@@ -1,0 +1,83 @@
+"""Is this block site chrome? One scorer for the HTML and the plain-text paths.
+
+Site chrome is the text a site wraps around every article: notification and
+newsletter prompts, donation appeals, comment-forum and login notices, share
+bars, "related stories", cookie and copyright lines. Its vocabulary is typical
+and small, and it speaks to the reader ("you", "your", "we", "us") where news
+prose speaks about the world. The scorer weighs that vocabulary, the reader
+address outside quotations, the outlet naming itself, and the block's length.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Phrases that are almost only ever site chrome, whatever the block's length.
+STRONG_CHROME = re.compile(
+    r"""\b(
+        newsletters? | notifications? | push\ alerts? | browser\ (preferences|settings)
+      | subscribe(rs?)? | subscription | sign\ (up|in)\b | log\ ?(in|out)\b | logged\ in
+      | register(ing)?\b | registration | create\ an?\ account | forgot(ten)?\ (your\ )?password
+      | refresh\ (the|this|your)\ (page|browser) | enable\ javascript | ad\ ?blocker
+      | donat(e|ion|ions|ing) | your\ support | support\ (us|our|independent|quality)
+      | paywalls? | become\ a\ (member|subscriber|supporter) | membership
+      | (join|start)\ the\ (conversation|discussion|debate) | commenting | comment(s)?\ (policy|section)
+      | community\ (guidelines|standards) | (read|view|show|add|post|leave|load)\ (\d+\ )?comments?
+      | share\ (this|on|via)\b | copy\ link | email\ this | (follow|like)\ us\ on
+      | cookies? | privacy\ (policy|notice|settings) | terms\ (of|and)\ (use|service|conditions)
+      | all\ rights\ reserved | copyright
+      | advertisement | sponsored\ content | download\ (our|the)\ app
+      | (read|see)\ more\b | related\ (stories|articles|content|topics) | most\ (read|popular|viewed)
+      | recommended\ (for\ you|stories|reading) | you\ (may|might)\ also\ like | trending\ now
+      | skip\ to\ (main\ )?content | back\ to\ top | (previous|next)\ (article|story)
+      | click\ here | tap\ here | listen\ to\ (this\ )?article | min(ute)?s?\ read
+    )\b | ©""",
+    re.I | re.X,
+)
+#: Words that hint at chrome when they cluster: the site talking about itself.
+WEAK_CHROME = re.compile(
+    r"\b(journalism|journalists|reporters|reporting|readers?|free|independent|quality|"
+    r"trusted|app|website|site|page|email|inbox|alerts?|updates?|offer|premium|"
+    r"account|comments?|forum|conversations?|follow|share|click|download|privacy)\b",
+    re.I,
+)
+#: Reader address: the site speaking to "you" or as "we".
+READER_ADDRESS = re.compile(r"\b(you|your|yours|we|us|our|ours)\b", re.I)
+#: Quoted speech, which may say "we" and "you" in a news story.
+QUOTED = re.compile(r"[\"“”][^\"“”]{0,600}[\"“”]|‘[^‘’]{0,600}’")
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+#: A block of at most this many words is chrome on one strong phrase alone.
+SHORT_BLOCK_WORDS = 25
+#: Score per word above which a longer block is chrome.
+CHROME_DENSITY = 0.08
+
+
+def chrome_score(text: str, *, publisher: str | None = None) -> float:
+    """Weighted evidence that a block is chrome (0 for plain news prose).
+
+    Strong phrases count 2, reader address outside quotes 0.5, weak words 0.25
+    and the outlet naming itself 1.
+    """
+    unquoted = QUOTED.sub(" ", text)
+    score = 2.0 * len(STRONG_CHROME.findall(unquoted))
+    score += 0.5 * len(READER_ADDRESS.findall(unquoted))
+    score += 0.25 * len(WEAK_CHROME.findall(unquoted))
+    if publisher and publisher.lower() in unquoted.lower():
+        score += 1.0
+    return score
+
+
+def is_chrome(text: str, *, publisher: str | None = None) -> bool:
+    """True when the block reads as site chrome rather than article text."""
+    words = len(WORD.findall(text))
+    if words == 0:
+        return True
+    score = chrome_score(text, publisher=publisher)
+    if words <= SHORT_BLOCK_WORDS:
+        return score >= 2.0
+    return score / words >= CHROME_DENSITY
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))

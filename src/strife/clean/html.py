@@ -1,0 +1,117 @@
+"""The HTML path: trafilatura and htmldate, then strife's own post-filter.
+
+trafilatura finds the body and most metadata; htmldate (called through
+trafilatura) the publication time, asked for with its offset. What they leave
+in is filtered out here with the same block classifier as the plain-text path:
+donation, newsletter, notification, comment-forum and login prompts, share
+bars and "related" lists go to ``boilerplate``; photo captions go to
+``captions`` with their credits, read from ``<figcaption>`` elements.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import lxml.html
+from lxml import etree
+
+from strife.clean.blocks import classify_blocks
+from strife.clean.metadata import split_caption, unique_captions
+from strife.document import Article, Caption, Document
+from strife.errors import InputError
+from strife.settings import Settings
+
+STAGE = "clean"
+
+#: htmldate keeps the time and offset when the page gives them.
+DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True}
+_CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution|author", re.I)
+_CAPTION_XPATH = "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+_AUTHOR_SPLIT = re.compile(r"\s*;\s*")
+
+
+def clean_html(document: Document, *, settings: Settings) -> Article:
+    """Clean an HTML page: trafilatura's extraction, post-filtered."""
+    import trafilatura
+
+    tree = _parse(document)
+    url = document.input.location if document.input.is_url else None
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params=DATE_PARAMS,
+    )
+    captions = _figure_captions(tree)
+    if result is None or not result.text:
+        return Article(captions=captions)
+    paragraphs = [" ".join(line.split()) for line in result.text.split("\n")]
+    blocks = classify_blocks(
+        [p for p in paragraphs if p], prose_min_words=settings.text_prose_min_words
+    )
+    caption_texts = {c.text for c in captions}
+    body: list[str] = []
+    boilerplate: list[str] = []
+    for block in blocks:
+        if block.kind == "caption" and block.caption:
+            captions.append(block.caption)
+        elif block.kind == "chrome" or block.text in caption_texts:
+            boilerplate.append(block.text)
+        else:
+            body.append(block.text)
+    text = "\n\n".join(body)
+    subtitle = result.description
+    if subtitle and text.startswith(subtitle[:80]):
+        subtitle = None
+    return Article(
+        text=text,
+        title=result.title,
+        subtitle=subtitle,
+        authors=[a for a in _AUTHOR_SPLIT.split(result.author or "") if a],
+        publisher=result.sitename,
+        published=_published(result.date),
+        captions=unique_captions(captions),
+        boilerplate=boilerplate,
+    )
+
+
+def _parse(document: Document) -> lxml.html.HtmlElement:
+    try:
+        tree = lxml.html.fromstring(document.page_text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"the HTML could not be parsed ({exc})", source=document.input.location) from exc
+    if tree.xpath("//script|//style|//object|//embed|//iframe"):
+        document.warn("W104", STAGE, "scripts, styles or embedded objects were dropped")
+    return tree
+
+
+def _figure_captions(tree: lxml.html.HtmlElement) -> list[Caption]:
+    captions = []
+    for node in tree.xpath(_CAPTION_XPATH):
+        credit_nodes = [n for n in node.iter() if n is not node and _CREDIT_CLASS.search(n.get("class", ""))]
+        credit = " ".join(" ".join(n.text_content().split()) for n in credit_nodes) or None
+        text = " ".join(node.text_content().split())
+        if credit:
+            text = text.replace(credit, "").strip(" |–-")
+            captions.append(Caption(text, credit.strip()))
+        elif text:
+            captions.append(split_caption(text) or Caption(text))
+    return captions
+
+
+def _published(value: str | None) -> datetime | date | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.strptime(value, DATE_PARAMS["outputformat"])
+    except ValueError:
+        try:
+            parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
+        except ValueError:
+            return None
+        # htmldate pads a day with midnight when the page gives no time: keep just the day.
+        return parsed.date() if parsed.time() == datetime.min.time() else parsed
+    return parsed

@@ -1,0 +1,179 @@
+"""The plain-text path: a scraped page saved as text -> an Article.
+
+No library reads these pages, so strife does, from general evidence:
+
+1. Each line is a block (hard-wrapped paragraphs are joined first). A block
+   is *prose* (long enough, sentence-shaped), *chrome* (the scorer in
+   ``chrome.py``, then smoothed by its neighbours), a *caption*, or *other*.
+2. The body is the run of blocks with the greatest total weight (prose
+   counts its words, chrome and short fragments count against): the
+   maximum-subarray idea of Finn's Body Text Extraction, over lines.
+3. The lines above the body give the title, standfirst, byline, timestamp
+   and captions; everything not used is kept as boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from strife.clean.blocks import Block, classify_blocks
+from strife.clean.chrome import word_count
+from strife.clean.metadata import (
+    find_publisher,
+    parse_byline,
+    parse_timestamp,
+    unique_captions,
+)
+from strife.document import Article, Caption, Document
+from strife.settings import Settings
+
+STAGE = "clean"
+
+#: A prose block ends like a sentence (a closing quote or bracket may follow).
+
+#: Weight of a short non-prose fragment (menus, link lists) against the body.
+FRAGMENT_PENALTY = 2.0
+#: A title or standfirst has between these many words.
+HEADLINE_WORDS = (3, 40)
+#: Hard-wrapped text: most lines stop near one width and none runs far past it.
+WRAP_WIDTH = (55, 100)
+
+
+@dataclass(slots=True)
+class _Header:
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    ambiguous_zone: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
+
+
+def clean_text(document: Document, *, settings: Settings) -> Article:
+    """Clean a plain-text page: body, metadata and the boilerplate kept aside."""
+    blocks = classify_blocks(
+        _split_blocks(document.page_text), prose_min_words=settings.text_prose_min_words
+    )
+    start, end = _best_span(blocks)
+    header = _read_header(blocks[:start])
+    body: list[str] = []
+    boilerplate = list(header.leftovers)
+    captions = list(header.captions)
+    for block in blocks[start:end]:
+        if block.kind == "chrome":
+            boilerplate.append(block.text)
+        elif block.kind == "caption" and block.caption:
+            captions.append(block.caption)
+        else:
+            body.append(block.text)
+    for block in blocks[end:]:
+        if block.kind == "caption" and block.caption:
+            captions.append(block.caption)
+        elif header.published is None and (stamp := parse_timestamp(block.text)):
+            header.published, header.ambiguous_zone = stamp
+        else:
+            boilerplate.append(block.text)
+    publisher = find_publisher(
+        [b.text for b in blocks if b.kind == "chrome"],
+        exclude=[header.title or "", *header.authors],
+    )
+    if header.ambiguous_zone:
+        document.warn(
+            "W206", STAGE, f"the zone {header.ambiguous_zone} is ambiguous; read as its US/UK sense"
+        )
+    return Article(
+        text="\n\n".join(body),
+        title=header.title,
+        subtitle=header.subtitle,
+        authors=header.authors,
+        publisher=publisher,
+        published=header.published,
+        captions=unique_captions(captions),
+        boilerplate=boilerplate,
+    )
+
+
+def _split_blocks(page_text: str) -> list[str]:
+    lines = [" ".join(line.split()) for line in page_text.splitlines()]
+    if _is_hard_wrapped(lines):
+        paragraphs = re.split(r"\n\s*\n", page_text)
+        return [" ".join(p.split()) for p in paragraphs if p.strip()]
+    return [line for line in lines if line]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    lengths = [len(line) for line in lines if line]
+    if len(lengths) < 8:
+        return False
+    low, high = WRAP_WIDTH
+    width = statistics.median(lengths)
+    return low <= width <= high and max(lengths) <= high + 10
+
+
+def _weight(block: Block) -> float:
+    if block.kind == "prose":
+        return float(block.words)
+    if block.kind == "chrome":
+        return -float(max(block.words, 8))
+    if block.kind == "caption":
+        return 0.0
+    return -(FRAGMENT_PENALTY + block.words / 2)
+
+
+def _best_span(blocks: list[Block]) -> tuple[int, int]:
+    """The run of blocks with the greatest total weight (Kadane), as [start, end)."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for index, block in enumerate(blocks):
+        if total <= 0:
+            total, start = 0.0, index
+        total += _weight(block)
+        if total > best:
+            best, best_span = total, (start, index + 1)
+    return best_span
+
+
+def _read_header(blocks: list[Block]) -> _Header:
+    """Title, standfirst, byline, timestamp and captions from the lines above the body."""
+    header = _Header()
+    for index, block in enumerate(blocks):
+        text = block.text
+        if block.kind == "caption" and block.caption:
+            header.captions.append(block.caption)
+        elif block.kind == "chrome":
+            header.leftovers.append(text)
+        elif header.published is None and (stamp := parse_timestamp(text)):
+            header.published, header.ambiguous_zone = stamp
+        elif not header.authors and (authors := parse_byline(text)):
+            header.authors = authors
+        elif header.title is None and _is_headline(text) and not _is_menu(blocks, index):
+            header.title = text
+        elif (
+            header.title is not None
+            and header.subtitle is None
+            and not header.authors
+            and header.published is None
+            and _is_headline(text, allow_full_stop=True)
+        ):
+            header.subtitle = text
+        else:
+            header.leftovers.append(text)
+    return header
+
+
+def _is_headline(text: str, *, allow_full_stop: bool = False) -> bool:
+    low, high = HEADLINE_WORDS
+    if not low <= word_count(text) <= high:
+        return False
+    return allow_full_stop or not text.endswith(".") or text.endswith("...")
+
+
+def _is_menu(blocks: list[Block], index: int) -> bool:
+    """A line inside a run of short link-like lines (navigation) is not the title."""
+    window = blocks[max(0, index - 2) : index + 3]
+    short = sum(1 for b in window if b.words <= 3)
+    return short >= 3

@@ -1,0 +1,152 @@
+"""Errors and warning codes, with the exit code each error ends a command with.
+
+The exception tree::
+
+    StrifeError                  E000  exit 70  (a bug; never raised directly)
+     +-- InputError              E1xx  exit 3   the page cannot be read at all
+     |    +-- FetchError         E15x  exit 3   a URL could not be fetched
+     +-- SetupError              E2xx  exit 4   settings, model or data missing
+     +-- StageError              E3xx  exit 70  a stage failed on one document
+     +-- StorageError            E5xx  exit 5   the database refused
+
+Problems inside one document are not exceptions: a stage records a
+:class:`~strife.document.Problem` with a ``W###`` code from :data:`WARNINGS`
+and carries on with a partial result.
+
+Exit codes of the ``strife`` command:
+
+====  ======================================================
+0     every input processed (warnings allowed)
+1     the run finished, some inputs failed (listed on stderr)
+2     bad command line
+3     input error (one page given, and it could not be read)
+4     setup error
+5     storage error
+70    unexpected bug; run again with ``--debug`` for the traceback
+====  ======================================================
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_BUG = 70  # sysexits EX_SOFTWARE
+
+#: Every warning code a stage may record on a document, with its meaning.
+WARNINGS: dict[str, str] = {
+    "W101": "the page was not valid UTF-8 and was decoded with a guessed encoding",
+    "W102": "undecodable bytes were replaced with U+FFFD",
+    "W103": "the page looks truncated (no closing </html>)",
+    "W104": "the page had scripts, styles or embedded objects, which were dropped",
+    "W201": "no article body was found; the text is empty",
+    "W202": "the body is very short; it may be a teaser, a gallery or a paywall",
+    "W203": "no title was found",
+    "W204": "no publication time was found",
+    "W205": "the publication time has no UTC offset; it is given as a local time",
+    "W206": "a time-zone abbreviation is ambiguous; the most common reading was used",
+    "W301": "the article is not in English; events are extracted from English only for now",
+    "W302": "the language could not be identified",
+}
+
+
+class StrifeError(Exception):
+    """Base of every error strife raises on purpose."""
+
+    code = "E000"
+    exit_code = EXIT_BUG
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.message} [{self.code}]"
+
+
+class InputError(StrifeError):
+    """The page cannot be read: missing, empty, binary, too large, not text."""
+
+    code = "E100"
+    exit_code = 3
+
+
+class EmptyInputError(InputError):
+    code = "E101"
+
+
+class BinaryInputError(InputError):
+    code = "E102"
+
+
+class TooLargeError(InputError):
+    code = "E103"
+
+
+class NotFoundError(InputError):
+    code = "E104"
+
+
+class FetchError(InputError):
+    """A URL could not be fetched (timeout, HTTP error, redirects, wrong type)."""
+
+    code = "E150"
+
+
+class FetchTimeoutError(FetchError):
+    code = "E151"
+
+
+class HTTPStatusError(FetchError):
+    code = "E152"
+
+
+class TooManyRedirectsError(FetchError):
+    code = "E153"
+
+
+class ContentTypeError(FetchError):
+    code = "E154"
+
+
+class SetupError(StrifeError):
+    """Settings, a model or a data file are missing or wrong."""
+
+    code = "E200"
+    exit_code = 4
+
+
+class SettingsError(SetupError):
+    code = "E201"
+
+
+class StageError(StrifeError):
+    """A stage failed on one document for a reason that is not the input's fault."""
+
+    code = "E300"
+    exit_code = EXIT_BUG
+
+    def __init__(self, message: str, *, stage: str, document_id: str | None = None) -> None:
+        super().__init__(message, source=document_id)
+        self.stage = stage
+        self.document_id = document_id
+
+
+class StorageError(StrifeError):
+    """The database refused a read or a write."""
+
+    code = "E500"
+    exit_code = 5
+
+
+def error_classes() -> list[type[StrifeError]]:
+    """Every error class, the base included, in definition order."""
+    found: list[type[StrifeError]] = [StrifeError]
+    pending = [StrifeError]
+    while pending:
+        for sub in pending.pop(0).__subclasses__():
+            found.append(sub)
+            pending.append(sub)
+    return found

@@ -1,0 +1,103 @@
+"""Every tunable of strife, with its default and what it does.
+
+Settings are read in this order, later ones winning: the defaults below, then
+``STRIFE_<NAME>`` environment variables, then ``--set name=value`` on the
+command line. The library never reads the environment by itself: callers build
+a :class:`Settings` (``Settings()`` for the defaults, :func:`load_settings` for
+the CLI's order).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from strife.errors import SettingsError
+
+ENV_PREFIX = "STRIFE_"
+
+
+def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best here
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every tunable, each with its default; see ``docs/settings.md``."""
+
+    max_page_bytes: int = _setting(
+        20_000_000, "Largest page accepted, in bytes (after gunzip); larger pages are refused."
+    )
+    fetch_timeout: float = _setting(20.0, "Seconds to wait for a URL to connect and answer.")
+    fetch_max_redirects: int = _setting(5, "Redirects followed before a URL is given up.")
+    user_agent: str = _setting(
+        "strife/0.1 (+https://github.com/strife-events/strife)", "User-Agent sent with fetches."
+    )
+    min_body_chars: int = _setting(
+        250, "A body shorter than this is kept but flagged as a possible teaser (W202)."
+    )
+    language_min_chars: int = _setting(
+        40, "Texts shorter than this are not given a language (too little evidence)."
+    )
+    text_prose_min_words: int = _setting(
+        8, "Plain-text path: a line with fewer words is never counted as body prose on its own."
+    )
+
+    def with_overrides(self, overrides: Mapping[str, str]) -> Settings:
+        """Return a copy with string overrides converted to each field's type."""
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, raw in overrides.items():
+            key = name.strip().lower().replace("-", "_")
+            if key not in known:
+                choices = ", ".join(sorted(known))
+                raise SettingsError(f"unknown setting {name!r}; known settings: {choices}")
+            changes[key] = _convert(key, raw, type(getattr(self, key)))
+        return replace(self, **changes)
+
+
+def setting_help() -> dict[str, tuple[Any, str]]:
+    """Each setting's default and help text, for documentation and ``--help``."""
+    return {f.name: (f.default, f.metadata["help"]) for f in fields(Settings)}
+
+
+def load_settings(
+    assignments: Iterable[str] = (), *, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Defaults, then ``STRIFE_*`` variables, then ``name=value`` assignments.
+
+    Raises:
+        SettingsError: an unknown name, a value of the wrong type, or an
+            assignment without ``=``.
+    """
+    environ = os.environ if environ is None else environ
+    known = {f.name for f in fields(Settings)}
+    from_env = {
+        key[len(ENV_PREFIX) :].lower(): value
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in known
+    }
+    from_cli: dict[str, str] = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise SettingsError(f"--set expects name=value, got {assignment!r}")
+        from_cli[name] = value
+    return Settings().with_overrides(from_env).with_overrides(from_cli)
+
+
+def _convert(name: str, raw: str, kind: type) -> Any:
+    try:
+        if kind is bool:
+            lowered = raw.strip().lower()
+            if lowered not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(raw)
+            return lowered in {"1", "true", "yes", "on"}
+        value = kind(raw)
+    except ValueError as exc:
+        raise SettingsError(f"setting {name} expects {kind.__name__}, got {raw!r}") from exc
+    if isinstance(value, int | float) and value < 0:
+        raise SettingsError(f"setting {name} cannot be negative, got {raw!r}")
+    return value
