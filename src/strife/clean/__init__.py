@@ -44,6 +44,18 @@ def clean_document(document: Document, *, settings: Settings) -> Document:
     return document
 
 
+class CleanStage:
+    """The clean stage as a pipeline component."""
+
+    name = NAME
+    version = VERSION
+    requires = ("page_text", "page_kind")
+    assigns = ("article",)
+
+    def __call__(self, document: Document, *, settings: Settings) -> Document:
+        return clean_document(document, settings=settings)
+
+
 def _check_article(document: Document, article: Article, *, settings: Settings) -> None:
     if not article.text:
         document.warn("W201", NAME, "no article body was found")

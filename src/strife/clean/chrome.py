@@ -21,6 +21,8 @@ STRONG_CHROME = re.compile(
       | refresh\ (the|this|your)\ (page|browser) | enable\ javascript | ad\ ?blocker
       | donat(e|ion|ions|ing) | your\ support | support\ (us|our|independent|quality)
       | paywalls? | become\ a\ (member|subscriber|supporter) | membership
+      | unlimited\ (digital\ )?access | cancel\ (at\ )?any\ ?time | free\ trial
+      | [£$€]\s?\d+(\.\d\d)?\ (a|per)\ (week|month|year)
       | (join|start)\ the\ (conversation|discussion|debate) | commenting | comment(s)?\ (policy|section)
       | community\ (guidelines|standards) | (read|view|show|add|post|leave|load)\ (\d+\ )?comments?
       | share\ (this|on|via)\b | copy\ link | email\ this | (follow|like)\ us\ on

@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from strife.clean.blocks import classify_blocks
-from strife.clean.metadata import split_caption, unique_captions
+from strife.clean.metadata import clean_credit, split_caption, unique_captions
 from strife.document import Article, Caption, Document
 from strife.errors import InputError
 from strife.settings import Settings
@@ -53,9 +53,13 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         [p for p in paragraphs if p], prose_min_words=settings.text_prose_min_words
     )
     caption_texts = {c.text for c in captions}
+    # trafilatura may keep the headline and standfirst as the first paragraphs.
+    headings = {" ".join((value or "").split()) for value in (result.title, result.description)}
     body: list[str] = []
     boilerplate: list[str] = []
     for block in blocks:
+        if not body and block.text in headings:
+            continue
         if block.kind == "caption" and block.caption:
             captions.append(block.caption)
         elif block.kind == "chrome" or block.text in caption_texts:
@@ -96,7 +100,7 @@ def _figure_captions(tree: lxml.html.HtmlElement) -> list[Caption]:
         text = " ".join(node.text_content().split())
         if credit:
             text = text.replace(credit, "").strip(" |–-")
-            captions.append(Caption(text, credit.strip()))
+            captions.append(Caption(text, clean_credit(credit)))
         elif text:
             captions.append(split_caption(text) or Caption(text))
     return captions

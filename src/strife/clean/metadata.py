@@ -45,11 +45,9 @@ _PARTICLE = r"(?:de|da|del|der|van|von|al|el|bin|ibn|abu|la|le|du|di|dos)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}[\s-])?{_NAME_WORD}){{1,3}}"
 #: "By Jane Doe", "Jane Doe and John Roe", "Jane Doe, Beirut": one to three names.
 BYLINE = re.compile(
-    rf"^(?:by\s+)?(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME}){{0,2}})"
-    rf"(?:\s*(?:,|in|-|–|\|)\s*(?P<place>[A-Z][\w\s'-]{{0,30}}))?$",
-    re.I,
+    rf"^(?P<prefix>by\s+|BY\s+|By\s+)?(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME}){{0,2}})"
+    rf"(?:\s*(?:,|in|-|–|\|)\s*(?P<place>[A-Z][\w\s'-]{{0,30}}))?$"
 )
-_BYLINE_PREFIX = re.compile(r"^by\s+", re.I)
 #: Words that start capitalised lines but are never part of a person's name.
 NOT_NAME_WORDS = frozenset(
     "the a an this that home news world sport sports business opinion comments comment "
@@ -66,6 +64,7 @@ LABELLED_CREDIT = re.compile(
     r"(?P<credit>[^:]{1,60})$",
     re.I,
 )
+CREDIT_LABEL = re.compile(r"^(?:photo(?:graph)?|picture|image|credit|pic)s?\s*(?:by|:)\s*", re.I)
 #: Names that mark a parenthesis as a photo credit rather than an aside.
 AGENCY_WORDS = re.compile(
     r"\b(AFP|AP|EPA|Reuters|Getty|Images|Shutterstock|Alamy|PA|Xinhua|Anadolu|SANA|"
@@ -78,6 +77,11 @@ _PUBLISHER_PHRASE = re.compile(
 )
 _SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|[\"“(]\s*)$")
 _WORDS = re.compile(r"\w+")
+
+
+def clean_credit(credit: str) -> str:
+    """A credit without its label: "Photo: Jane Doe/AP" -> "Jane Doe/AP"."""
+    return CREDIT_LABEL.sub("", " ".join(credit.split())).strip(" .,;|–-")
 
 
 def parse_timestamp(line: str) -> tuple[datetime, str | None] | None:
@@ -116,21 +120,25 @@ def parse_timestamp(line: str) -> tuple[datetime, str | None] | None:
     return None
 
 
-def parse_byline(line: str) -> list[str] | None:
-    """Read a line as a byline and return the author names, or ``None``."""
+def parse_byline(line: str, *, require_prefix: bool = False) -> list[str] | None:
+    """Read a line as a byline and return the author names, or ``None``.
+
+    A bare name ("Jane Doe") reads as a byline only where the caller expects
+    one (below a headline); ``require_prefix`` asks for "By Jane Doe".
+    """
     text = " ".join(line.split()).strip(" .")
     if not text or len(text) > 120 or any(ch.isdigit() for ch in text):
         return None
     match = BYLINE.match(text)
-    if not match:
+    if not match or (require_prefix and not match.group("prefix")):
         return None
-    names = _BYLINE_PREFIX.sub("", match.group("names"))
+    names = match.group("names")
     authors = [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", names) if n.strip()]
     for author in authors:
         words = author.split()
         if len(words) < 2 or any(w.lower().strip(".") in NOT_NAME_WORDS for w in words):
             return None
-        if not all(w[0].isupper() or re.fullmatch(_PARTICLE, w, re.I) for w in words):
+        if not all(w[0].isupper() or re.match(rf"{_PARTICLE}(-|$)", w) for w in words):
             return None
     return authors or None
 
@@ -147,7 +155,7 @@ def split_caption(line: str, *, neighbours: Iterable[str] = ()) -> Caption | Non
         return None
     labelled = LABELLED_CREDIT.match(text)
     if labelled and labelled.group("text").strip():
-        return Caption(labelled.group("text").strip(" .,;|–-"), labelled.group("credit").strip())
+        return Caption(labelled.group("text").strip(" .,;|–-"), clean_credit(labelled.group("credit")))
     trailing = TRAILING_CREDIT.match(text)
     if not trailing:
         return None
@@ -185,7 +193,10 @@ def find_publisher(chrome_blocks: Iterable[str], *, exclude: Iterable[str] = ())
             weight_phrase = phrase if words[0] != "The" or len(words) > 1 else ""
             if weight_phrase:
                 found.add(weight_phrase)
-        copyright_owner = re.search(r"(?:©|copyright)\s*(?:\d{4}\s*)?([A-Z][\w&' -]{2,40})", block)
+        copyright_owner = re.search(
+            r"(?:©|[Cc]opyright)\s*(?:\d{4}\s*)?([A-Z][A-Za-z&' -]{2,40}?)(?:\s*\d{4})?(?:[.,]|$)",
+            block,
+        )
         if copyright_owner:
             counts[copyright_owner.group(1).strip()] += 2
         counts.update(found)

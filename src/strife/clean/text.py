@@ -148,7 +148,9 @@ def _read_header(blocks: list[Block]) -> _Header:
             header.leftovers.append(text)
         elif header.published is None and (stamp := parse_timestamp(text)):
             header.published, header.ambiguous_zone = stamp
-        elif not header.authors and (authors := parse_byline(text)):
+        elif not header.authors and (
+            authors := parse_byline(text, require_prefix=header.title is None)
+        ):
             header.authors = authors
         elif header.title is None and _is_headline(text) and not _is_menu(blocks, index):
             header.title = text
@@ -173,7 +175,10 @@ def _is_headline(text: str, *, allow_full_stop: bool = False) -> bool:
 
 
 def _is_menu(blocks: list[Block], index: int) -> bool:
-    """A line inside a run of short link-like lines (navigation) is not the title."""
-    window = blocks[max(0, index - 2) : index + 3]
-    short = sum(1 for b in window if b.words <= 3)
-    return short >= 3
+    """A line between two short link-like lines (navigation) is not the title."""
+    neighbours = blocks[max(0, index - 1) : index] + blocks[index + 1 : index + 2]
+    return len(neighbours) == 2 and all(_is_fragment(b) for b in neighbours)
+
+
+def _is_fragment(block: Block) -> bool:
+    return block.words <= 3 and block.kind == "other" and parse_byline(block.text) is None

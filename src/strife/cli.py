@@ -1,0 +1,229 @@
+"""The ``strife`` command: a thin layer over the library.
+
+Each command parses its options, builds Settings, calls one library function
+and renders the result: Rich for people, ``--json`` for machines. Errors are
+caught once, in :func:`main`, and become a one-line message and an exit code
+(see ``errors.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from strife import __version__
+from strife.errors import EXIT_BUG, EXIT_OK, EXIT_SOME_FAILED, StrifeError
+from strife.settings import load_settings
+
+app = typer.Typer(
+    name="strife",
+    help="Turn raw news pages into a sourced record of violent and political events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure strife against gold-labelled data sets.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="NAME=VALUE",
+        help="Override a setting (repeatable); see docs/settings.md. STRIFE_NAME also works.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"strife {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")
+    ] = False,
+) -> None:
+    """Turn raw news pages into a sourced record of violent and political events."""
+    _state["debug"] = debug
+
+
+_state: dict[str, bool] = {"debug": False}
+
+
+@app.command()
+def clean(
+    pages: Annotated[
+        list[str],
+        typer.Argument(
+            help="HTML files (.gz too), plain-text files, folders, '-' for standard input, "
+            "or http(s) URLs.",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+    assignments: SetOption = None,
+) -> None:
+    """Clean pages: the article text and its metadata, with the site's chrome set aside.
+
+    With --json, one strife/1 object per page, one per line (JSON Lines).
+    """
+    from strife.clean import CleanStage
+    from strife.load import expand_inputs
+    from strife.pipeline import Pipeline
+
+    settings = load_settings(assignments or [])
+    locations = list(expand_inputs(pages))
+    pipeline = Pipeline([CleanStage()])
+    failures: list[StrifeError] = []
+    for result in pipeline.run_many(locations, settings=settings):
+        if result.error is not None:
+            failures.append(result.error)
+            _report_error(result.error, location=result.location)
+            continue
+        assert result.document is not None
+        for problem in result.document.problems:
+            stderr.print(
+                f"strife: {escape(result.location)}: warning {problem.code}: "
+                f"{escape(problem.message)}"
+            )
+        if as_json:
+            sys.stdout.write(json.dumps(result.document.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_article(result.document.to_dict())
+    _exit_for(failures, total=len(locations))
+
+
+@eval_app.command("clean")
+def eval_clean(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder in the ScrapingHub format (ground-truth.json + html/) or in "
+            "trafilatura's (evaldata.json + HTML files).",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+    limit: Annotated[
+        int | None, typer.Option(help="Score only the first N pages (quick checks).")
+    ] = None,
+    assignments: SetOption = None,
+) -> None:
+    """Score article cleaning: strife, trafilatura alone, the plain-text path and keep-everything."""
+    from rich.progress import Progress
+
+    from strife.evaluate.clean import evaluate_clean
+
+    settings = load_settings(assignments or [])
+    with Progress(console=stderr, transient=True, disable=as_json) as progress:
+        task = progress.add_task("scoring pages", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = evaluate_clean(path, settings=settings, limit=limit, progress=advance)
+    _print_report(report.to_dict(), as_json=as_json)
+
+
+def _print_report(report: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(report) + "\n")
+        return
+    systems: dict[str, dict[str, float]] = report["systems"]
+    metrics = sorted({metric for values in systems.values() for metric in values})
+    table = Table(title=f"{report['dataset']}: {report['n']} items in {report['seconds']:.1f} s")
+    table.add_column("system")
+    for metric in metrics:
+        table.add_column(metric, justify="right")
+    for name, values in systems.items():
+        table.add_row(name, *(f"{values[m]:.3f}" if m in values else "" for m in metrics))
+    stdout.print(table)
+    for system, messages in report.get("failures", {}).items():
+        for message in messages:
+            stderr.print(f"strife: {system}: {escape(message)}")
+
+
+def _print_article(document: dict[str, Any]) -> None:
+    article = document["article"]
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    source = document["input"].get("url") or document["input"].get("path")
+    for label, value in (
+        ("page", source),
+        ("title", article["title"]),
+        ("subtitle", article["subtitle"]),
+        ("authors", ", ".join(article["authors"])),
+        ("publisher", article["publisher"]),
+        ("published", article["published"]),
+        ("language", article["language"]),
+        ("captions", "; ".join(_caption_line(c) for c in article["captions"])),
+        ("boilerplate", f"{len(article['boilerplate'])} blocks set aside"),
+    ):
+        table.add_row(label, escape(str(value)) if value else "[dim]-[/dim]")
+    stdout.print(table)
+    stdout.print()
+    stdout.print(escape(article["text"]) or "[dim](no body text)[/dim]")
+    stdout.print()
+
+
+def _caption_line(caption: dict[str, Any]) -> str:
+    credit = f" ({caption['credit']})" if caption.get("credit") else ""
+    return f"{caption['text']}{credit}"
+
+
+def _report_error(error: StrifeError, *, location: str | None = None) -> None:
+    where = error.source or location
+    prefix = f"{where}: " if where else ""
+    stderr.print(f"strife: error: {escape(prefix + error.message)} [{error.code}]")
+
+
+def _exit_for(failures: list[StrifeError], *, total: int) -> None:
+    if not failures:
+        raise typer.Exit(EXIT_OK)
+    if total == 1:
+        raise typer.Exit(failures[0].exit_code)
+    stderr.print(f"strife: {len(failures)} of {total} pages failed")
+    raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def main() -> None:
+    """Entry point: run the app, turning any error into a message and an exit code.
+
+    Usage errors are Click's (exit 2); a StrifeError exits with its own code;
+    anything else is a bug (exit 70), with the traceback only under --debug.
+    """
+    try:
+        app()
+    except StrifeError as error:
+        _report_error(error)
+        sys.exit(error.exit_code)
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        else:
+            stderr.print(
+                f"strife: unexpected error: {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+                "This is a bug. Run again with --debug for the traceback, and report it."
+            )
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,280 @@
+"""The clean stage on pages we wrote, on the example page, and on hand-made blocks."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from strife.clean import clean_document
+from strife.clean.chrome import is_chrome
+from strife.clean.metadata import (
+    find_publisher,
+    parse_byline,
+    parse_timestamp,
+    split_caption,
+)
+from strife.document import Article, Document, PageInput
+from strife.load import document_from_bytes, load_page
+from strife.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_DIRS = (ROOT / "examples" / "pages", ROOT / "tests" / "pages")
+SEED = ROOT.parent / "shared" / "seed" / "independent-2012-03-12-homs.txt"
+SEED_GOLD = SEED.with_name("independent-2012-03-12-homs.gold.json")
+
+
+def _expected_pages() -> list[Path]:
+    return sorted(p for folder in PAGE_DIRS for p in folder.glob("*.expect.toml"))
+
+
+def _page_for(expect: Path) -> Path:
+    stem = expect.name.removesuffix(".expect.toml")
+    matches = [p for p in expect.parent.glob(stem + ".*") if not p.name.endswith(".toml")]
+    assert len(matches) == 1, f"{expect.name} needs exactly one page beside it"
+    return matches[0]
+
+
+def _clean(path: Path) -> Document:
+    settings = Settings()
+    return clean_document(load_page(str(path), settings=settings), settings=settings)
+
+
+def _clean_text(text: str, *, kind: str = "text/plain") -> Article:
+    document = document_from_bytes(PageInput("inline", text.encode("utf-8"), content_type=kind))
+    article = clean_document(document, settings=Settings()).article
+    assert article is not None
+    return article
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+@pytest.mark.parametrize("expect", _expected_pages(), ids=lambda p: p.name.split(".")[0])
+def test_clean_page_matches_expectations(expect: Path) -> None:
+    wanted: dict[str, Any] = tomllib.loads(expect.read_text(encoding="utf-8"))
+    document = _clean(_page_for(expect))
+    article = document.article
+    assert article is not None
+    for key in ("title", "subtitle", "publisher", "language"):
+        if key in wanted:
+            assert _norm(getattr(article, key)) == _norm(wanted[key]), key
+    for author in wanted.get("authors", []):
+        assert author in article.authors
+    if "published" in wanted:
+        assert article.published is not None
+        assert article.published.isoformat() == wanted["published"]
+    for caption in wanted.get("captions", []):
+        assert any(
+            c.text.startswith(caption["text"]) and c.credit == caption.get("credit")
+            for c in article.captions
+        ), caption
+    for snippet in wanted.get("text_must_include", []):
+        assert snippet in article.text, snippet
+    for snippet in wanted.get("text_must_exclude", []):
+        assert snippet not in article.text, snippet
+    assert sorted({p.code for p in document.problems}) == sorted(wanted.get("warnings", []))
+
+
+@pytest.mark.eval
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not beside the project")
+def test_clean_seed_page_passes_every_article_check() -> None:
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))["article"]
+    document = _clean(SEED)
+    article = document.article
+    assert article is not None
+    assert _norm(article.title) == _norm(gold["title"])
+    assert _norm(article.subtitle) == _norm(gold["subtitle"])
+    assert article.publisher == gold["publisher"]
+    assert all(author in article.authors for author in gold["authors"])
+    assert isinstance(article.published, datetime)
+    expected = datetime.fromisoformat(gold["published"])
+    assert article.published == expected
+    assert article.published.utcoffset() == expected.utcoffset()
+    for caption in gold["captions"]:
+        assert any(
+            c.text.startswith(caption["text"]) and c.credit == caption["credit"]
+            for c in article.captions
+        )
+    for snippet in gold["text_must_include"]:
+        assert snippet in article.text
+    for snippet in gold["text_must_exclude"]:
+        assert snippet not in article.text
+    assert "\n\n" in article.text  # paragraphs separated by a blank line
+
+
+def test_clean_text_keeps_boilerplate_aside_and_loses_no_line() -> None:
+    page = (
+        "Menu\nSearch\nSign in\n\n"
+        "Flooding forces thousands from homes in river delta\n\n"
+        "By Lena Hoffmann\n"
+        "Friday 3 May 2024 09:10 CEST\n\n"
+        "Floodwaters rose across the delta overnight, forcing more than 6,000 people to leave "
+        "their homes, the regional emergency office said on Friday morning.\n\n"
+        "Army engineers were building a temporary dam near the main bridge, and two schools "
+        "were turned into shelters for families from the lowest villages.\n\n"
+        "Sign up for our newsletter\n"
+        "Privacy policy | Terms of use\n"
+    )
+    article = _clean_text(page)
+    assert article.title == "Flooding forces thousands from homes in river delta"
+    assert article.authors == ["Lena Hoffmann"]
+    assert isinstance(article.published, datetime)
+    assert article.published.isoformat() == "2024-05-03T09:10:00+02:00"
+    assert article.text.startswith("Floodwaters rose across the delta overnight")
+    assert article.text.endswith("families from the lowest villages.")
+    kept = {article.title, *article.authors, *article.boilerplate, *article.text.split("\n\n")}
+    for line in ("Menu", "Search", "Sign in", "Sign up for our newsletter"):
+        assert line in kept
+
+
+def test_clean_text_joins_hard_wrapped_paragraphs() -> None:
+    body = (
+        "Gunmen attacked a police checkpoint on the northern highway late on Sunday,\n"
+        "killing two officers and wounding a third, a provincial spokesman said in a\n"
+        "statement issued on Monday morning after the area had been secured.\n\n"
+        "The spokesman said the attackers fled towards the hills on motorbikes and that\n"
+        "a search operation involving soldiers and police was still under way there.\n\n"
+        "No group has said it carried out the attack, which follows a series of raids\n"
+        "on security posts along the same road since the start of the dry season.\n\n"
+        "Local officials have asked for more troops to be sent to the district before\n"
+        "the elections planned for next month, citing fears of further violence there.\n"
+    )
+    article = _clean_text("Checkpoint attack kills two officers\n\n" + body)
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("Gunmen attacked") and paragraphs[0].endswith("secured.")
+
+
+def test_clean_html_moves_figcaption_with_credit_out_of_body() -> None:
+    html = (
+        "<html><body><article><h1>Bridge reopens after repairs</h1>"
+        "<figure><img src='b.jpg'><figcaption>The repaired bridge on Tuesday"
+        "<span class='image-credit'>Photograph: Ana Ruiz/AFP</span></figcaption></figure>"
+        + "".join(
+            f"<p>Paragraph {n} of the report says traffic returned to the bridge slowly as "
+            "engineers checked the new supports and police directed cars.</p>"
+            for n in range(1, 6)
+        )
+        + "</article></body></html>"
+    )
+    article = _clean_text(html, kind="text/html")
+    assert [(c.text, c.credit) for c in article.captions] == [
+        ("The repaired bridge on Tuesday", "Ana Ruiz/AFP")
+    ]
+    assert "repaired bridge on Tuesday" not in article.text
+    assert article.text.count("Paragraph") == 5
+
+
+def test_clean_html_without_body_warns_and_returns_empty_text() -> None:
+    document = document_from_bytes(
+        PageInput(
+            "scripts.html",
+            b"<html><head><script>var a = 1;</script></head><body><script>go()</script></body></html>",
+        )
+    )
+    document = clean_document(document, settings=Settings())
+    assert document.article is not None
+    assert document.article.text == ""
+    codes = {p.code for p in document.problems}
+    assert {"W201", "W104"} <= codes
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Monday 12 March 2012 21:00 EDT", "2012-03-12T21:00:00-04:00"),
+        ("Updated: 14 August 2023 18:45 GMT", "2023-08-14T18:45:00+00:00"),
+        ("Published 2021-02-09T10:15:00+02:00", "2021-02-09T10:15:00+02:00"),
+        ("March 5, 2020", "2020-03-05T00:00:00"),
+    ],
+)
+def test_clean_parse_timestamp_keeps_the_offset(line: str, iso: str) -> None:
+    parsed = parse_timestamp(line)
+    assert parsed is not None
+    assert parsed[0].isoformat() == iso
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The ceasefire announced in March 2012 collapsed within a week after shelling resumed.",
+        "Comments",
+        "Page 2 of 3",
+    ],
+)
+def test_clean_parse_timestamp_refuses_sentences_and_fragments(line: str) -> None:
+    assert parse_timestamp(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Jane Doe", ["Jane Doe"]),
+        ("By Nadia Okafor and Tomas Lindqvist", ["Nadia Okafor", "Tomas Lindqvist"]),
+        ("Ahmad al-Masri", ["Ahmad al-Masri"]),
+        ("By Jean-Luc Mbala, Kinshasa", ["Jean-Luc Mbala"]),
+    ],
+)
+def test_clean_parse_byline(line: str, authors: list[str]) -> None:
+    assert parse_byline(line) == authors
+
+
+@pytest.mark.parametrize(
+    "line", ["Home News World", "Share this article", "Comments", "Police said 12 were hurt."]
+)
+def test_clean_parse_byline_refuses_non_names(line: str) -> None:
+    assert parse_byline(line) is None
+
+
+def test_clean_split_caption_needs_evidence_for_a_credit() -> None:
+    assert split_caption("Rescuers search the rubble (AFP/Getty Images)") is not None
+    repeated = split_caption("Families queue for water (Lina Saad)", neighbours=["Families queue for water"])
+    assert repeated is not None and repeated.credit == "Lina Saad"
+    # An aside in brackets at the end of a sentence is not a credit.
+    assert split_caption("The group was founded in 2011 (it says).") is None
+    assert split_caption("He spoke to the Syrian Observatory for Human Rights (SOHR)") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "chrome"),
+    [
+        ("Sign up for our daily newsletter", True),
+        ("Please refresh the page to continue", True),
+        ("Your donation keeps our reporters in the field. Support us today.", True),
+        ("Share this article", True),
+        ("Soldiers opened fire on the crowd, killing four people, witnesses said.", False),
+        (
+            '"We will not leave our homes, you can tell them that," a resident told reporters '
+            "as the shelling continued through the night.",
+            False,
+        ),
+    ],
+)
+def test_clean_is_chrome(text: str, chrome: bool) -> None:
+    assert is_chrome(text) is chrome
+
+
+def test_clean_find_publisher_needs_repetition() -> None:
+    blocks = [
+        "Get alerts from The Valley Courier on your phone",
+        "The Valley Courier is funded by its readers. Support us.",
+    ]
+    assert find_publisher(blocks) == "The Valley Courier"
+    assert find_publisher(["Get alerts on your phone"]) is None
+
+
+def test_clean_published_date_only_stays_a_date() -> None:
+    html = (
+        "<html><head><meta name='date' content='2020-06-01'></head><body><article>"
+        + "<p>Residents of the coastal town said the storm destroyed dozens of fishing boats "
+        "and cut power to most homes for two days.</p>" * 4
+        + "</article></body></html>"
+    )
+    article = _clean_text(html, kind="text/html")
+    assert article.published == date(2020, 6, 1)
