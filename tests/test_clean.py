@@ -148,7 +148,8 @@ def test_clean_text_joins_hard_wrapped_paragraphs() -> None:
     article = _clean_text("Checkpoint attack kills two officers\n\n" + body)
     paragraphs = article.text.split("\n\n")
     assert len(paragraphs) == 4
-    assert paragraphs[0].startswith("Gunmen attacked") and paragraphs[0].endswith("secured.")
+    assert paragraphs[0].startswith("Gunmen attacked")
+    assert paragraphs[0].endswith("secured.")
 
 
 def test_clean_html_moves_figcaption_with_credit_out_of_body() -> None:
@@ -175,7 +176,8 @@ def test_clean_html_without_body_warns_and_returns_empty_text() -> None:
     document = document_from_bytes(
         PageInput(
             "scripts.html",
-            b"<html><head><script>var a = 1;</script></head><body><script>go()</script></body></html>",
+            b"<html><head><script>var a = 1;</script></head>"
+            b"<body><script>go()</script></body></html>",
         )
     )
     document = clean_document(document, settings=Settings())
@@ -234,8 +236,11 @@ def test_clean_parse_byline_refuses_non_names(line: str) -> None:
 
 def test_clean_split_caption_needs_evidence_for_a_credit() -> None:
     assert split_caption("Rescuers search the rubble (AFP/Getty Images)") is not None
-    repeated = split_caption("Families queue for water (Lina Saad)", neighbours=["Families queue for water"])
-    assert repeated is not None and repeated.credit == "Lina Saad"
+    repeated = split_caption(
+        "Families queue for water (Lina Saad)", neighbours=["Families queue for water"]
+    )
+    assert repeated is not None
+    assert repeated.credit == "Lina Saad"
     # An aside in brackets at the end of a sentence is not a credit.
     assert split_caption("The group was founded in 2011 (it says).") is None
     assert split_caption("He spoke to the Syrian Observatory for Human Rights (SOHR)") is None
@@ -273,8 +278,7 @@ def test_clean_published_date_only_stays_a_date() -> None:
     html = (
         "<html><head><meta name='date' content='2020-06-01'></head><body><article>"
         + "<p>Residents of the coastal town said the storm destroyed dozens of fishing boats "
-        "and cut power to most homes for two days.</p>" * 4
-        + "</article></body></html>"
+        "and cut power to most homes for two days.</p>" * 4 + "</article></body></html>"
     )
     article = _clean_text(html, kind="text/html")
     assert article.published == date(2020, 6, 1)

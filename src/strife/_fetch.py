@@ -27,8 +27,10 @@ def fetch_url(url: str, *, settings: Settings, client: httpx.Client | None = Non
     """Download a page, refusing what cannot be a news page.
 
     Raises:
-        FetchError: timeout, HTTP error status, too many redirects, a media
-            type that is not a page, or a body larger than ``max_page_bytes``.
+        FetchError: timeout, HTTP error status, too many redirects, or a media
+            type that is not a page.
+        TooLargeError: a body larger than ``max_page_bytes``, announced or read
+            (the same error as for a file, so it is an InputError but not a FetchError).
     """
     owned = client is None
     client = client or httpx.Client(
@@ -76,9 +78,7 @@ def _check_response(url: str, response: httpx.Response) -> None:
         )
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type and not media_type.startswith(ACCEPTED_TYPES):
-        raise ContentTypeError(
-            f"the server sent {media_type}, not a web page", source=url
-        )
+        raise ContentTypeError(f"the server sent {media_type}, not a web page", source=url)
 
 
 def _read_body(url: str, response: httpx.Response, limit: int) -> bytes:

@@ -129,7 +129,7 @@ def eval_clean(
     ] = None,
     assignments: SetOption = None,
 ) -> None:
-    """Score article cleaning: strife, trafilatura alone, the plain-text path and keep-everything."""
+    """Score article cleaning: strife, trafilatura, the plain-text path, keep-everything."""
     from rich.progress import Progress
 
     from strife.evaluate.clean import evaluate_clean

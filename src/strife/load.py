@@ -41,13 +41,21 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "an executable"),
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
 )
+#: File suffixes taken as pages when a folder is expanded (each may carry ``.gz``).
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".txt", ".text"})
 #: Share of control bytes above which undeclared bytes are taken as binary, not text.
 BINARY_CONTROL_SHARE = 0.05
 #: How far into the page to look for a <meta charset> and for HTML tags.
 SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
-_TAG = re.compile(rb"<(p|div|a|span|br|script|meta|title|article|h[1-6])\b", re.I)
+# The atomic group keeps a run of leading comments linear: without it a text page opening
+# with 30 comments took minutes (each split of the run into groups was tried).
+# Head elements count too, since HTML lets a page omit <html>, <head> and <body>.
+_HTML_START = re.compile(
+    r"^\s*(?>(?:<!--.*?-->\s*)*)<(!doctype\s+html|html|head|body|script|style|meta|title|link)\b",
+    re.I | re.S,
+)
+_TAG = re.compile(r"<(p|div|a|span|br|script|meta|title|article|h[1-6])\b", re.I)
 
 
 def is_url(location: str) -> bool:
@@ -55,15 +63,28 @@ def is_url(location: str) -> bool:
 
 
 def expand_inputs(locations: list[str]) -> Iterator[str]:
-    """Yield each location, with folders replaced by the files inside them, sorted."""
+    """Yield each location, with folders replaced by the pages inside them, sorted.
+
+    Inside a folder only files with a page suffix (:data:`PAGE_SUFFIXES`) are
+    taken, so notes and expectation files beside the pages are left alone; a
+    file named on its own is always taken.
+    """
     for location in locations:
         path = Path(location)
         if not is_url(location) and location != "-" and path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and _is_page_name(child):
                     yield str(child)
         else:
             yield location
+
+
+def _is_page_name(path: Path) -> bool:
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] in PAGE_SUFFIXES
 
 
 def load_page(location: str, *, settings: Settings, stdin: BinaryIO | None = None) -> Document:
@@ -100,8 +121,10 @@ def document_from_bytes(page: PageInput) -> Document:
     _refuse_binary(raw, page)
     document = Document(input=page)
     document.page_text = _decode(raw, page, document)
-    document.page_kind = _page_kind(raw, page.content_type)
-    if document.page_kind == "html" and not re.search(rb"</html\s*>", raw[-SNIFF_BYTES:], re.I):
+    # Sniff the decoded text, not the bytes, so UTF-16 pages are read like any other.
+    document.page_kind = _page_kind(document.page_text, page.content_type)
+    tail = document.page_text[-SNIFF_BYTES:]
+    if document.page_kind == "html" and not re.search(r"</html\s*>", tail, re.I):
         document.warn("W103", STAGE, "the HTML ends without </html>; it may be truncated")
     return document
 
@@ -112,7 +135,7 @@ def _read_file(path: Path, limit: int) -> bytes:
     if path.is_dir():
         raise InputError("is a folder, not a page", source=str(path))
     try:
-        if path.suffix == ".gz":
+        if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as stream:
                 return _read_capped(stream, str(path), limit)
         with path.open("rb") as stream:
@@ -125,7 +148,7 @@ def _read_file(path: Path, limit: int) -> bytes:
         raise InputError(f"cannot be read ({exc.strerror or exc})", source=str(path)) from exc
 
 
-def _read_capped(stream: BinaryIO, location: str, limit: int) -> bytes:
+def _read_capped(stream: BinaryIO | gzip.GzipFile, location: str, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise TooLargeError(
@@ -171,13 +194,37 @@ def _decode(raw: bytes, page: PageInput, document: Document) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    text = raw.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - damaged
+    # More good multi-byte characters than broken ones means UTF-8 with a few bad bytes (a
+    # download cut mid-character); a guessed single-byte encoding would garble all the rest.
+    if valid > damaged:
+        document.warn("W102", STAGE, f"{damaged} invalid UTF-8 sequence(s) replaced with U+FFFD")
+        return text
+    return _decode_guess(raw, document)
+
+
+def _decode_guess(raw: bytes, document: Document) -> str:
+    """Decode with charset_normalizer's best guess (W101), or UTF-8 with replacements (W102)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    matches = from_bytes(raw)
+    best = matches.best()
     if best is not None:
-        document.warn(
-            "W101", STAGE, f"not valid UTF-8; decoded as {best.encoding} (a guess)"
-        )
+        # Undeclared Western pages are windows-1252 far more often than its look-alikes (it
+        # is the WHATWG default), so it wins a tie: "Peña" rather than cp1250's "Peńa".
+        for match in matches:
+            if (
+                "cp1252" in match.could_be_from_charset
+                and match.chaos <= best.chaos
+                and match.coherence >= best.coherence
+            ):
+                best = match
+                break
+        # Name cp1252 when it gives the same text as the guess, so the warning is not puzzling.
+        encoding = "cp1252" if "cp1252" in best.could_be_from_charset else best.encoding
+        document.warn("W101", STAGE, f"not valid UTF-8; decoded as {encoding} (a guess)")
         return str(best)
     document.warn("W102", STAGE, "undecodable bytes were replaced with U+FFFD")
     return raw.decode("utf-8", errors="replace")
@@ -185,7 +232,14 @@ def _decode(raw: bytes, page: PageInput, document: Document) -> str:
 
 def _meta_charset(raw: bytes) -> str | None:
     match = _META_CHARSET.search(raw[:SNIFF_BYTES])
-    return match.group(1).decode("ascii", "ignore") if match else None
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "ignore")
+    # The <meta> was readable as ASCII, so the page cannot be UTF-16/32 whatever it says;
+    # browsers take such a label as UTF-8 (WHATWG "prescan a byte stream").
+    if label.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
+        return "utf-8"
+    return label
 
 
 def _codec_name(declared: str) -> str:
@@ -194,13 +248,13 @@ def _codec_name(declared: str) -> str:
     return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
 
 
-def _page_kind(raw: bytes, content_type: str | None) -> str:
+def _page_kind(text: str, content_type: str | None) -> str:
     if content_type:
         if "html" in content_type:
             return "html"
         if content_type.startswith("text/plain"):
             return "text"
-    head = raw[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf")
+    head = text[:SNIFF_BYTES].lstrip("\ufeff")
     if _HTML_START.match(head):
         return "html"
     return "html" if len(_TAG.findall(head)) >= 3 else "text"

@@ -51,7 +51,8 @@ class Pipeline:
             missing = [name for name in stage.requires if name not in available]
             if missing:
                 raise SettingsError(
-                    f"stage {stage.name!r} needs {', '.join(missing)}, which no earlier stage assigns"
+                    f"stage {stage.name!r} needs {', '.join(missing)}, "
+                    "which no earlier stage assigns"
                 )
             available.update(stage.assigns)
         self.stages = list(stages)
@@ -94,5 +95,7 @@ class Pipeline:
             except StrifeError as exc:
                 yield PageResult(location, error=exc)
             except Exception as exc:  # a loader bug must not end the batch
-                error = StageError(f"{type(exc).__name__}: {exc}", stage="load", document_id=location)
+                error = StageError(
+                    f"{type(exc).__name__}: {exc}", stage="load", document_id=location
+                )
                 yield PageResult(location, error=error)

@@ -19,7 +19,7 @@ from strife.errors import SettingsError
 ENV_PREFIX = "STRIFE_"
 
 
-def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best here
+def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 

@@ -47,10 +47,10 @@ def clean_document(document: Document, *, settings: Settings) -> Document:
 class CleanStage:
     """The clean stage as a pipeline component."""
 
-    name = NAME
-    version = VERSION
-    requires = ("page_text", "page_kind")
-    assigns = ("article",)
+    name: str = NAME
+    version: str = VERSION
+    requires: tuple[str, ...] = ("page_text", "page_kind")
+    assigns: tuple[str, ...] = ("article",)
 
     def __call__(self, document: Document, *, settings: Settings) -> Document:
         return clean_document(document, settings=settings)

@@ -71,5 +71,3 @@ def _smooth_chrome(blocks: list[Block]) -> None:
             if before == "chrome" and after in {"chrome", None}:
                 block.kind = "chrome"
                 changed = True
-
-

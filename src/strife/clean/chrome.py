@@ -23,13 +23,16 @@ STRONG_CHROME = re.compile(
       | paywalls? | become\ a\ (member|subscriber|supporter) | membership
       | unlimited\ (digital\ )?access | cancel\ (at\ )?any\ ?time | free\ trial
       | [£$€]\s?\d+(\.\d\d)?\ (a|per)\ (week|month|year)
-      | (join|start)\ the\ (conversation|discussion|debate) | commenting | comment(s)?\ (policy|section)
-      | community\ (guidelines|standards) | (read|view|show|add|post|leave|load)\ (\d+\ )?comments?
+      | (join|start)\ the\ (conversation|discussion|debate) | commenting
+      | comment(s)?\ (policy|section)
+      | community\ (guidelines|standards)
+      | (read|view|show|add|post|leave|load)\ (\d+\ )?comments?
       | share\ (this|on|via)\b | copy\ link | email\ this | (follow|like)\ us\ on
       | cookies? | privacy\ (policy|notice|settings) | terms\ (of|and)\ (use|service|conditions)
       | all\ rights\ reserved | copyright
       | advertisement | sponsored\ content | download\ (our|the)\ app
-      | (read|see)\ more\b | related\ (stories|articles|content|topics) | most\ (read|popular|viewed)
+      | (read|see)\ more\b | related\ (stories|articles|content|topics)
+      | most\ (read|popular|viewed)
       | recommended\ (for\ you|stories|reading) | you\ (may|might)\ also\ like | trending\ now
       | skip\ to\ (main\ )?content | back\ to\ top | (previous|next)\ (article|story)
       | click\ here | tap\ here | listen\ to\ (this\ )?article | min(ute)?s?\ read

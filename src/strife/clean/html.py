@@ -25,15 +25,19 @@ from strife.settings import Settings
 STAGE = "clean"
 
 #: htmldate keeps the time and offset when the page gives them.
-DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True}
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+DATE_PARAMS = {"outputformat": DATE_FORMAT, "original_date": True}
 _CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution|author", re.I)
-_CAPTION_XPATH = "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+_CAPTION_XPATH = (
+    "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+)
 _AUTHOR_SPLIT = re.compile(r"\s*;\s*")
 
 
 def clean_html(document: Document, *, settings: Settings) -> Article:
     """Clean an HTML page: trafilatura's extraction, post-filtered."""
     import trafilatura
+    import trafilatura.settings
 
     tree = _parse(document)
     url = document.input.location if document.input.is_url else None
@@ -46,7 +50,7 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         date_extraction_params=DATE_PARAMS,
     )
     captions = _figure_captions(tree)
-    if result is None or not result.text:
+    if not isinstance(result, trafilatura.settings.Document) or not result.text:
         return Article(captions=captions)
     paragraphs = [" ".join(line.split()) for line in result.text.split("\n")]
     blocks = classify_blocks(
@@ -86,7 +90,9 @@ def _parse(document: Document) -> lxml.html.HtmlElement:
     try:
         tree = lxml.html.fromstring(document.page_text)
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"the HTML could not be parsed ({exc})", source=document.input.location) from exc
+        raise InputError(
+            f"the HTML could not be parsed ({exc})", source=document.input.location
+        ) from exc
     if tree.xpath("//script|//style|//object|//embed|//iframe"):
         document.warn("W104", STAGE, "scripts, styles or embedded objects were dropped")
     return tree
@@ -95,7 +101,11 @@ def _parse(document: Document) -> lxml.html.HtmlElement:
 def _figure_captions(tree: lxml.html.HtmlElement) -> list[Caption]:
     captions = []
     for node in tree.xpath(_CAPTION_XPATH):
-        credit_nodes = [n for n in node.iter() if n is not node and _CREDIT_CLASS.search(n.get("class", ""))]
+        credit_nodes = [
+            n
+            for n in node.iterdescendants()
+            if isinstance(n.tag, str) and _CREDIT_CLASS.search(n.get("class") or "")
+        ]
         credit = " ".join(" ".join(n.text_content().split()) for n in credit_nodes) or None
         text = " ".join(node.text_content().split())
         if credit:
@@ -110,7 +120,7 @@ def _published(value: str | None) -> datetime | date | None:
     if not value:
         return None
     try:
-        parsed = datetime.strptime(value, DATE_PARAMS["outputformat"])
+        parsed = datetime.strptime(value, DATE_FORMAT)
     except ValueError:
         try:
             parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")

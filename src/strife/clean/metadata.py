@@ -50,10 +50,58 @@ BYLINE = re.compile(
 )
 #: Words that start capitalised lines but are never part of a person's name.
 NOT_NAME_WORDS = frozenset(
-    "the a an this that home news world sport sports business opinion comments comment "
-    "share follow subscribe menu search login register related more latest video live "
-    "photo photos image images watch read politics culture middle east africa europe "
-    "asia americas uk us thank please join your our you we sign".split()
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "home",
+        "news",
+        "world",
+        "sport",
+        "sports",
+        "business",
+        "opinion",
+        "comments",
+        "comment",
+        "share",
+        "follow",
+        "subscribe",
+        "menu",
+        "search",
+        "login",
+        "register",
+        "related",
+        "more",
+        "latest",
+        "video",
+        "live",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "watch",
+        "read",
+        "politics",
+        "culture",
+        "middle",
+        "east",
+        "africa",
+        "europe",
+        "asia",
+        "americas",
+        "uk",
+        "us",
+        "thank",
+        "please",
+        "join",
+        "your",
+        "our",
+        "you",
+        "we",
+        "sign",
+    ]
 )
 
 #: "... (EPA)", "... (AFP/Getty Images)" at the end of a caption line.
@@ -155,7 +203,9 @@ def split_caption(line: str, *, neighbours: Iterable[str] = ()) -> Caption | Non
         return None
     labelled = LABELLED_CREDIT.match(text)
     if labelled and labelled.group("text").strip():
-        return Caption(labelled.group("text").strip(" .,;|–-"), clean_credit(labelled.group("credit")))
+        return Caption(
+            labelled.group("text").strip(" .,;|–-"), clean_credit(labelled.group("credit"))
+        )
     trailing = TRAILING_CREDIT.match(text)
     if not trailing:
         return None
@@ -165,7 +215,7 @@ def split_caption(line: str, *, neighbours: Iterable[str] = ()) -> Caption | Non
     repeated = any(" ".join(n.split()) == " ".join(body.split()) for n in neighbours)
     credit_words = credit.replace("/", " ").split()
     looks_like_credit = len(credit_words) <= 5 and all(w[:1].isupper() for w in credit_words)
-    if repeated and looks_like_credit or AGENCY_WORDS.search(credit) and looks_like_credit:
+    if (repeated and looks_like_credit) or (AGENCY_WORDS.search(credit) and looks_like_credit):
         return Caption(body, credit)
     return None
 

@@ -12,6 +12,7 @@ an extractor and leaves choosing the article to ``strife.clean``.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 
 import lxml.html
 from lxml import etree
@@ -63,10 +64,9 @@ def render_visible_text(html: str | bytes) -> str:
 
 def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
     if isinstance(html, bytes):
-        try:
+        # Not UTF-8: hand lxml the bytes, and it reads the page's <meta charset>.
+        with suppress(UnicodeDecodeError):
             html = html.decode("utf-8")
-        except UnicodeDecodeError:
-            pass  # let lxml read the <meta charset> from the bytes
     if isinstance(html, str):
         html = _XML_DECLARATION.sub("", html, count=1)
     try:

@@ -1,0 +1,198 @@
+"""Shared fixtures: the only conftest (see STYLE.md section 5).
+
+Each block below is owned by the stage whose tests use it; add new fixtures in a
+block of their own rather than changing another block's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from strife.settings import ENV_PREFIX, Settings
+
+# ---------------------------------------------------------------------------
+# Environment and settings (used by every test)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drop STRIFE_* variables so a developer's shell cannot change a test's outcome."""
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """The defaults, as the library sees them with no overrides."""
+    return Settings()
+
+
+@pytest.fixture
+def tight_settings() -> Settings:
+    """Small limits so size and timeout tests run in well under a second."""
+    return Settings().with_overrides({"max_page_bytes": "1000", "fetch_timeout": "0.5"})
+
+
+# ---------------------------------------------------------------------------
+# Load and fetch: a loopback HTTP server with canned answers (test_fetch.py)
+# ---------------------------------------------------------------------------
+
+#: httpx sends requests through these when set, even to 127.0.0.1, so local_server drops them.
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+)
+#: Seconds the /slow handler waits at most; far above tight_settings' fetch_timeout.
+SLOW_HANDLER_SECONDS = 10.0
+
+PAGE_HTML = (
+    "<!DOCTYPE html>\n<html><head><title>Clashes reported near river crossing</title></head>\n"
+    "<body><article><h1>Clashes reported near river crossing</h1>\n"
+    "<p>Residents of Lower Marram said gunfire was heard near the old ferry crossing "
+    "late on Tuesday. The district council said two people were wounded; a police "
+    "spokesperson put the figure at four.</p></article></body></html>\n"
+)
+
+
+def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, **headers: str) -> None:
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name.replace("_", "-"), value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _page(handler: BaseHTTPRequestHandler) -> None:
+    _send(handler, 200, PAGE_HTML.encode(), Content_Type="text/html; charset=utf-8")
+
+
+def _not_found(handler: BaseHTTPRequestHandler) -> None:
+    _send(handler, 404, b"<html><body>No such story.</body></html>", Content_Type="text/html")
+
+
+def _server_error(handler: BaseHTTPRequestHandler) -> None:
+    _send(handler, 500, b"<html><body>Oops.</body></html>", Content_Type="text/html")
+
+
+def _redirect(target: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        _send(handler, 302, b"", Location=target)
+
+    return answer
+
+
+def _pdf(handler: BaseHTTPRequestHandler) -> None:
+    _send(handler, 200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", Content_Type="application/pdf")
+
+
+def _slow(handler: BaseHTTPRequestHandler) -> None:
+    server = handler.server
+    assert isinstance(server, LocalServer)
+    # Wait until the test gives up (teardown sets the event), then send nothing: the
+    # client has gone, and writing would only raise BrokenPipeError in this thread.
+    if not server.stopping.wait(SLOW_HANDLER_SECONDS):
+        _page(handler)
+
+
+def _big_with_length(handler: BaseHTTPRequestHandler) -> None:
+    body = b"<p>" + b"Aid convoys were delayed again at the checkpoint. " * 100 + b"</p>"
+    _send(handler, 200, body, Content_Type="text/html; charset=utf-8")
+
+
+def _big_chunked(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"<p>Aid convoys were delayed again at the checkpoint.</p>\n" * 8
+    for _ in range(20):
+        handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    handler.wfile.write(b"0\r\n\r\n")
+
+
+ROUTES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
+    "/page": _page,
+    "/missing": _not_found,
+    "/broken": _server_error,
+    "/loop": _redirect("/loop"),
+    "/hop1": _redirect("/hop2"),
+    "/hop2": _redirect("/hop3"),
+    "/hop3": _redirect("/page"),
+    "/report.pdf": _pdf,
+    "/slow": _slow,
+    "/big": _big_with_length,
+    "/big-chunked": _big_chunked,
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # chunked bodies need 1.1
+    timeout = 5  # an idle keep-alive connection cannot hold up teardown for longer
+
+    def do_GET(self) -> None:
+        ROUTES.get(self.path, _not_found)(self)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+class LocalServer(ThreadingHTTPServer):
+    """A loopback server whose handler threads are joined on close."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.stopping = threading.Event()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that hang up early (the size and timeout tests do on purpose)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="session")
+def _local_server() -> Iterator[str]:
+    server = LocalServer()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host!s}:{port}"
+    finally:
+        server.stopping.set()
+        server.shutdown()
+        server.server_close()  # joins the handler threads (block_on_close)
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def local_server(_local_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Base URL of the loopback server (no trailing slash; paths are the keys of ROUTES).
+
+    Proxy variables are dropped so that no request can leave 127.0.0.1.
+    """
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return _local_server
+
+
+@pytest.fixture
+def served_page() -> str:
+    """The HTML that the loopback server sends for /page."""
+    return PAGE_HTML
