@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from strife.clean.chrome import chrome_score, is_chrome, word_count
+from strife.clean.chrome import chrome_score, is_chrome, reader_address_rate, word_count
 from strife.clean.metadata import find_publisher, split_caption
 from strife.document import Caption
 
@@ -33,17 +33,18 @@ class Block:
 def classify_blocks(texts: list[str], *, prose_min_words: int) -> list[Block]:
     """Classify each text; the order of ``texts`` is the page's order."""
     blocks = [Block(text, word_count(text)) for text in texts]
+    voice = reader_address_rate(texts)
     for index, block in enumerate(blocks):
         neighbours = [b.text for b in blocks[max(0, index - 1) : index + 2] if b is not block]
         caption = split_caption(block.text, neighbours=neighbours)
         if caption:
             block.kind, block.caption = "caption", caption
-        elif is_chrome(block.text):
+        elif is_chrome(block.text, voice=voice):
             block.kind = "chrome"
         elif block.words >= prose_min_words and SENTENCE_END.search(block.text):
             block.kind = "prose"
     _drop_caption_echoes(blocks)
-    _smooth_chrome(blocks)
+    _smooth_chrome(blocks, voice=voice)
     return blocks
 
 
@@ -55,16 +56,21 @@ def _drop_caption_echoes(blocks: list[Block]) -> None:
             block.kind = "chrome"
 
 
-def _smooth_chrome(blocks: list[Block]) -> None:
+def _smooth_chrome(blocks: list[Block], *, voice: float) -> None:
     """A block with some chrome evidence between two chrome blocks is chrome too."""
     publisher = find_publisher([b.text for b in blocks if b.kind == "chrome"])
+    candidates = [
+        index
+        for index, block in enumerate(blocks)
+        if block.kind != "chrome"
+        and chrome_score(block.text, publisher=publisher, voice=voice) >= SMOOTHING_MIN_SCORE
+    ]
     changed = True
     while changed:
         changed = False
-        for index, block in enumerate(blocks):
+        for index in candidates:
+            block = blocks[index]
             if block.kind == "chrome":
-                continue
-            if chrome_score(block.text, publisher=publisher) < SMOOTHING_MIN_SCORE:
                 continue
             before = next((b.kind for b in reversed(blocks[:index]) if b.kind != "caption"), None)
             after = next((b.kind for b in blocks[index + 1 :] if b.kind != "caption"), None)

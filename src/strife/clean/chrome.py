@@ -11,6 +11,7 @@ address outside quotations, the outlet naming itself, and the block's length.
 from __future__ import annotations
 
 import re
+import statistics
 
 #: Phrases that are almost only ever site chrome, whatever the block's length.
 STRONG_CHROME = re.compile(
@@ -56,32 +57,48 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 SHORT_BLOCK_WORDS = 25
 #: Score per word above which a longer block is chrome.
 CHROME_DENSITY = 0.08
+#: Weight of each "you"/"we" outside quotes; a page's own voice is subtracted first.
+READER_WEIGHT = 0.5
 
 
-def chrome_score(text: str, *, publisher: str | None = None) -> float:
+def chrome_score(text: str, *, publisher: str | None = None, voice: float = 0.0) -> float:
     """Weighted evidence that a block is chrome (0 for plain news prose).
 
     Strong phrases count 2, reader address outside quotes 0.5, weak words 0.25
-    and the outlet naming itself 1.
+    and the outlet naming itself 1. ``voice`` is the page's usual reader
+    address per word (see :func:`reader_address_rate`): a blog that speaks to
+    "you" throughout does not make every paragraph chrome.
     """
     unquoted = QUOTED.sub(" ", text)
     score = 2.0 * len(STRONG_CHROME.findall(unquoted))
-    score += 0.5 * len(READER_ADDRESS.findall(unquoted))
+    address = len(READER_ADDRESS.findall(unquoted)) - voice * len(WORD.findall(unquoted))
+    score += READER_WEIGHT * max(0.0, address)
     score += 0.25 * len(WEAK_CHROME.findall(unquoted))
     if publisher and publisher.lower() in unquoted.lower():
         score += 1.0
     return score
 
 
-def is_chrome(text: str, *, publisher: str | None = None) -> bool:
+def is_chrome(text: str, *, publisher: str | None = None, voice: float = 0.0) -> bool:
     """True when the block reads as site chrome rather than article text."""
     words = len(WORD.findall(text))
     if words == 0:
         return True
-    score = chrome_score(text, publisher=publisher)
+    score = chrome_score(text, publisher=publisher, voice=voice)
     if words <= SHORT_BLOCK_WORDS:
         return score >= 2.0
     return score / words >= CHROME_DENSITY
+
+
+def reader_address_rate(texts: list[str]) -> float:
+    """The median share of "you"/"we" words outside quotes, over the longer blocks."""
+    rates = []
+    for text in texts:
+        unquoted = QUOTED.sub(" ", text)
+        words = len(WORD.findall(unquoted))
+        if words > SHORT_BLOCK_WORDS:
+            rates.append(len(READER_ADDRESS.findall(unquoted)) / words)
+    return statistics.median(rates) if rates else 0.0
 
 
 def word_count(text: str) -> int:

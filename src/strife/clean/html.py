@@ -14,7 +14,6 @@ import re
 from datetime import date, datetime
 
 import lxml.html
-from lxml import etree
 
 from strife.clean.blocks import classify_blocks
 from strife.clean.metadata import clean_credit, split_caption, unique_captions
@@ -40,6 +39,7 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
     import trafilatura.settings
 
     tree = _parse(document)
+    captions = _figure_captions(tree)
     url = document.input.location if document.input.is_url else None
     result = trafilatura.bare_extraction(
         tree,
@@ -49,7 +49,6 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         include_tables=True,
         date_extraction_params=DATE_PARAMS,
     )
-    captions = _figure_captions(tree)
     if not isinstance(result, trafilatura.settings.Document) or not result.text:
         return Article(captions=captions)
     paragraphs = [" ".join(line.split()) for line in result.text.split("\n")]
@@ -57,12 +56,13 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         [p for p in paragraphs if p], prose_min_words=settings.text_prose_min_words
     )
     caption_texts = {c.text for c in captions}
-    # trafilatura may keep the headline and standfirst as the first paragraphs.
-    headings = {" ".join((value or "").split()) for value in (result.title, result.description)}
+    # trafilatura may keep the headline as the first paragraph. (A paragraph equal to the
+    # meta description stays: sites often reuse their lede as the description.)
+    headline = " ".join((result.title or "").split())
     body: list[str] = []
     boilerplate: list[str] = []
     for block in blocks:
-        if not body and block.text in headings:
+        if not body and block.text == headline:
             continue
         if block.kind == "caption" and block.caption:
             captions.append(block.caption)
@@ -71,13 +71,10 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         else:
             body.append(block.text)
     text = "\n\n".join(body)
-    subtitle = result.description
-    if subtitle and text.startswith(subtitle[:80]):
-        subtitle = None
     return Article(
         text=text,
         title=result.title,
-        subtitle=subtitle,
+        subtitle=result.description,
         authors=[a for a in _AUTHOR_SPLIT.split(result.author or "") if a],
         publisher=result.sitename,
         published=_published(result.date),
@@ -87,12 +84,12 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
 
 
 def _parse(document: Document) -> lxml.html.HtmlElement:
-    try:
-        tree = lxml.html.fromstring(document.page_text)
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(
-            f"the HTML could not be parsed ({exc})", source=document.input.location
-        ) from exc
+    """Parse with trafilatura's own parser settings (comments dropped, tails kept)."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(document.page_text)
+    if tree is None:
+        raise InputError("the HTML could not be parsed", source=document.input.location)
     if tree.xpath("//script|//style|//object|//embed|//iframe"):
         document.warn("W104", STAGE, "scripts, styles or embedded objects were dropped")
     return tree
