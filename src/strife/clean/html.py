@@ -15,7 +15,8 @@ from datetime import date, datetime
 
 import lxml.html
 
-from strife.clean.blocks import classify_blocks
+from strife.clean.blocks import Block, classify_blocks
+from strife.clean.chrome import word_count
 from strife.clean.metadata import clean_credit, split_caption, unique_captions
 from strife.document import Article, Caption, Document
 from strife.errors import InputError
@@ -26,6 +27,10 @@ STAGE = "clean"
 #: htmldate keeps the time and offset when the page gives them.
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 DATE_PARAMS = {"outputformat": DATE_FORMAT, "original_date": True}
+#: The post-filter may take at most this share of trafilatura's words; more means it misreads.
+FILTER_MAX_SHARE = 0.5
+#: A closing line this short is a label ("Comments", "More:"), not the article's last words.
+CLOSING_LABEL_WORDS = 3
 _CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution|author", re.I)
 _CAPTION_XPATH = (
     "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
@@ -55,21 +60,9 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
     blocks = classify_blocks(
         [p for p in paragraphs if p], prose_min_words=settings.text_prose_min_words
     )
-    caption_texts = {c.text for c in captions}
-    # trafilatura may keep the headline as the first paragraph. (A paragraph equal to the
-    # meta description stays: sites often reuse their lede as the description.)
     headline = " ".join((result.title or "").split())
-    body: list[str] = []
-    boilerplate: list[str] = []
-    for block in blocks:
-        if not body and block.text == headline:
-            continue
-        if block.kind == "caption" and block.caption:
-            captions.append(block.caption)
-        elif block.kind == "chrome" or block.text in caption_texts:
-            boilerplate.append(block.text)
-        else:
-            body.append(block.text)
+    body, boilerplate, found = _split_body(blocks, headline, {c.text for c in captions})
+    captions.extend(found)
     text = "\n\n".join(body)
     return Article(
         text=text,
@@ -81,6 +74,50 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         captions=unique_captions(captions),
         boilerplate=boilerplate,
     )
+
+
+def _split_body(
+    blocks: list[Block], headline: str, caption_texts: set[str]
+) -> tuple[list[str], list[str], list[Caption]]:
+    """Body paragraphs, boilerplate and captions from trafilatura's paragraphs.
+
+    The headline repeated as the first paragraph is dropped (a paragraph equal
+    to the meta description stays: sites often reuse their lede as it). A run
+    of chrome and short labels closing the body ("Comments", "More:") is
+    boilerplate. If the filter would take most of the text, the page
+    is one the filter misreads (a blog that speaks to its readers throughout)
+    and only captions leave the body.
+    """
+    if blocks and blocks[0].text == headline:
+        blocks = blocks[1:]
+    end = len(blocks)
+    while end > 0 and _is_closing_fragment(blocks[end - 1]):
+        end -= 1
+    body: list[str] = []
+    boilerplate: list[str] = []
+    captions: list[Caption] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "caption" and block.caption:
+            captions.append(block.caption)
+        elif block.kind == "chrome" or block.text in caption_texts or index >= end:
+            boilerplate.append(block.text)
+        else:
+            body.append(block.text)
+    kept = sum(word_count(text) for text in body)
+    removed = sum(word_count(text) for text in boilerplate)
+    if removed > kept * FILTER_MAX_SHARE / (1 - FILTER_MAX_SHARE):
+        body = [b.text for b in blocks if b.kind != "caption" and b.text not in caption_texts]
+        boilerplate = []
+    return body, boilerplate, captions
+
+
+def _is_closing_fragment(block: Block) -> bool:
+    """Chrome, or a label of a word or three ("Comments", "More:")."""
+    if block.kind == "chrome":
+        return True
+    if block.kind != "other":
+        return False
+    return block.words <= CLOSING_LABEL_WORDS
 
 
 def _parse(document: Document) -> lxml.html.HtmlElement:
