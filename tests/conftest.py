@@ -18,6 +18,26 @@ import pytest
 from strife.settings import ENV_PREFIX, Settings
 
 # ---------------------------------------------------------------------------
+# Options and markers
+# ---------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="also run tests marked slow (CI runs them)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+# ---------------------------------------------------------------------------
 # Environment and settings (used by every test)
 # ---------------------------------------------------------------------------
 
@@ -124,6 +144,26 @@ def _big_chunked(handler: BaseHTTPRequestHandler) -> None:
     handler.wfile.write(b"0\r\n\r\n")
 
 
+def _trickle(handler: BaseHTTPRequestHandler) -> None:
+    """Send a chunk every 0.2 s: each read is quick, the whole answer is not."""
+    server = handler.server
+    assert isinstance(server, LocalServer)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"<p>Residents queued for bread.</p>\n"
+    try:
+        for _ in range(50):
+            if server.stopping.wait(0.2):
+                return
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.flush()
+        handler.wfile.write(b"0\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the client gave up, as the deadline test wants
+
+
 ROUTES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
     "/page": _page,
     "/missing": _not_found,
@@ -136,6 +176,7 @@ ROUTES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
     "/slow": _slow,
     "/big": _big_with_length,
     "/big-chunked": _big_chunked,
+    "/trickle": _trickle,
 }
 
 

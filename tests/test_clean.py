@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import tomllib
 from datetime import date, datetime
@@ -282,3 +283,25 @@ def test_clean_published_date_only_stays_a_date() -> None:
     )
     article = _clean_text(html, kind="text/html")
     assert article.published == date(2020, 6, 1)
+
+
+SCRAPINGHUB = ROOT.parent / "shared" / "eval" / "dev" / "scrapinghub"
+
+
+@pytest.mark.slow
+@pytest.mark.eval
+@pytest.mark.skipif(not SCRAPINGHUB.exists(), reason="../shared/eval/dev/scrapinghub is absent")
+def test_clean_every_real_page_both_paths_without_error() -> None:
+    """Robustness, not accuracy (that is `strife eval clean`): no page makes a path fail."""
+    from strife.evaluate._render import render_visible_text
+
+    settings = Settings()
+    pages = sorted((SCRAPINGHUB / "html").glob("*.html.gz"))
+    assert pages
+    for page in pages:
+        html = document_from_bytes(PageInput(page.name, gzip.decompress(page.read_bytes())))
+        article = clean_document(html, settings=settings).article
+        assert article is not None
+        text = render_visible_text(html.page_text).encode("utf-8")
+        plain = document_from_bytes(PageInput(page.name, text, content_type="text/plain"))
+        assert clean_document(plain, settings=settings).article is not None

@@ -117,6 +117,15 @@ def test_fetch_timeout(local_server: str, tight_settings: Settings) -> None:
     assert url in str(info.value)
 
 
+def test_fetch_deadline_stops_a_trickling_server(local_server: str) -> None:
+    settings = Settings().with_overrides({"fetch_timeout": "2", "fetch_deadline": "0.7"})
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError) as info:
+        fetch_url(f"{local_server}/trickle", settings=settings)
+    assert time.monotonic() - started < 3
+    assert "fetch_deadline" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("path", "what"),
     [("/big", "announced"), ("/big-chunked", "passed the limit")],

@@ -6,6 +6,8 @@ URL and what to do next; nothing here retries (a batch run reports the URL).
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from strife.document import PageInput
@@ -39,10 +41,12 @@ def fetch_url(url: str, *, settings: Settings, client: httpx.Client | None = Non
         max_redirects=settings.fetch_max_redirects,
         headers={"User-Agent": settings.user_agent},
     )
+    started = time.monotonic()
     try:
         with client.stream("GET", url) as response:
             _check_response(url, response)
-            raw = _read_body(url, response, settings.max_page_bytes)
+            deadline = started + settings.fetch_deadline
+            raw = _read_body(url, response, settings.max_page_bytes, deadline=deadline)
             content_type = response.headers.get("content-type", "")
             return PageInput(
                 str(response.url),
@@ -81,7 +85,7 @@ def _check_response(url: str, response: httpx.Response) -> None:
         raise ContentTypeError(f"the server sent {media_type}, not a web page", source=url)
 
 
-def _read_body(url: str, response: httpx.Response, limit: int) -> bytes:
+def _read_body(url: str, response: httpx.Response, limit: int, *, deadline: float) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLargeError(
@@ -94,5 +98,10 @@ def _read_body(url: str, response: httpx.Response, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise TooLargeError(f"the body passed the limit of {limit:,} bytes", source=url)
+        if time.monotonic() > deadline:
+            # fetch_timeout bounds each read; a server trickling bytes needs this bound too.
+            raise FetchTimeoutError(
+                "the page was still arriving when fetch_deadline ran out", source=url
+            )
         chunks.append(chunk)
     return b"".join(chunks)

@@ -29,8 +29,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help text: stable to embed in docs/cli.md and readable in any terminal.
+    rich_markup_mode=None,
 )
-eval_app = typer.Typer(help="Measure strife against gold-labelled data sets.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure strife against gold-labelled data sets.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(eval_app, name="eval")
 
 stdout = Console(highlight=False, soft_wrap=True)
@@ -77,6 +83,7 @@ def clean(
         typer.Argument(
             help="HTML files (.gz too), plain-text files, folders, '-' for standard input, "
             "or http(s) URLs.",
+            metavar="PAGE",
             show_default=False,
         ),
     ],
@@ -120,6 +127,7 @@ def eval_clean(
         typer.Argument(
             help="A folder in the ScrapingHub format (ground-truth.json + html/) or in "
             "trafilatura's (evaldata.json + HTML files).",
+            metavar="PATH",
             show_default=False,
         ),
     ],

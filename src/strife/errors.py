@@ -74,18 +74,26 @@ class InputError(StrifeError):
 
 
 class EmptyInputError(InputError):
+    """The page is empty or only white space."""
+
     code = "E101"
 
 
 class BinaryInputError(InputError):
+    """The page is a binary file (PDF, image, archive), not a news page."""
+
     code = "E102"
 
 
 class TooLargeError(InputError):
+    """The page is larger than ``max_page_bytes``."""
+
     code = "E103"
 
 
 class NotFoundError(InputError):
+    """No file at that path."""
+
     code = "E104"
 
 
@@ -96,18 +104,26 @@ class FetchError(InputError):
 
 
 class FetchTimeoutError(FetchError):
+    """The server did not answer within ``fetch_timeout``."""
+
     code = "E151"
 
 
 class HTTPStatusError(FetchError):
+    """The server answered with an HTTP error status (4xx, 5xx)."""
+
     code = "E152"
 
 
 class TooManyRedirectsError(FetchError):
+    """More redirects than ``fetch_max_redirects`` (often a loop)."""
+
     code = "E153"
 
 
 class ContentTypeError(FetchError):
+    """The server sent something that is not a web page."""
+
     code = "E154"
 
 
@@ -119,6 +135,8 @@ class SetupError(StrifeError):
 
 
 class SettingsError(SetupError):
+    """An unknown setting, or a value of the wrong type."""
+
     code = "E201"
 
 

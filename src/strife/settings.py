@@ -30,10 +30,15 @@ class Settings:
     max_page_bytes: int = _setting(
         20_000_000, "Largest page accepted, in bytes (after gunzip); larger pages are refused."
     )
-    fetch_timeout: float = _setting(20.0, "Seconds to wait for a URL to connect and answer.")
+    fetch_timeout: float = _setting(
+        20.0, "Seconds to wait for a URL to connect, and for each part of its answer."
+    )
+    fetch_deadline: float = _setting(
+        60.0, "Seconds a whole fetch may take, however the server trickles its bytes."
+    )
     fetch_max_redirects: int = _setting(5, "Redirects followed before a URL is given up.")
     user_agent: str = _setting(
-        "strife/0.1 (+https://github.com/strife-events/strife)", "User-Agent sent with fetches."
+        "strife/0.1 (news event extraction)", "User-Agent sent with fetches."
     )
     min_body_chars: int = _setting(
         250, "A body shorter than this is kept but flagged as a possible teaser (W202)."

@@ -17,7 +17,7 @@ from strife.clean.metadata import find_publisher, split_caption
 from strife.document import Caption
 
 #: A prose block ends like a sentence (a closing quote or bracket may follow).
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
 #: Evidence a weak-chrome block needs for its chrome neighbours to carry it over.
 SMOOTHING_MIN_SCORE = 1.5
 

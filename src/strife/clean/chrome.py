@@ -51,7 +51,10 @@ WEAK_CHROME = re.compile(
 READER_ADDRESS = re.compile(r"\b(you|your|yours|we|us|our|ours)\b", re.I)
 #: Quoted speech, which may say "we" and "you" in a news story.
 QUOTED = re.compile(r"[\"“”][^\"“”]{0,600}[\"“”]|‘[^‘’]{0,600}’")
-WORD = re.compile(r"\w+(?:['’]\w+)*")
+#: Chinese and Japanese script, written without spaces between words.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: A word; unspaced CJK text counts one word per two characters (about its average word length).
+WORD = re.compile(rf"[{CJK}]{{1,2}}|[^\W{CJK}]+(?:['’][^\W{CJK}]+)*")
 
 #: A block of at most this many words is chrome on one strong phrase alone.
 SHORT_BLOCK_WORDS = 25

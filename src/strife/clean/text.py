@@ -126,12 +126,25 @@ def _weight(block: Block) -> float:
 
 def _best_span(blocks: list[Block]) -> tuple[int, int]:
     """The run of blocks with the greatest total weight (Kadane), as [start, end)."""
+    import os
+    grow = float(os.environ.get("GROW", "0"))
+    cap = float(os.environ.get("CAP", "100"))
+    weights = []
+    run = 0
+    for block in blocks:
+        w = _weight(block)
+        if block.kind in ("other", "chrome"):
+            w *= min(cap, 1 + grow * run)
+            run += 1
+        elif block.kind == "prose":
+            run = 0
+        weights.append(w)
     best, best_span = 0.0, (0, 0)
     total, start = 0.0, 0
     for index, block in enumerate(blocks):
         if total <= 0:
             total, start = 0.0, index
-        total += _weight(block)
+        total += weights[index]
         if total > best:
             best, best_span = total, (start, index + 1)
     return best_span
