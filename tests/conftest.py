@@ -10,7 +10,9 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +239,78 @@ def local_server(_local_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def served_page() -> str:
     """The HTML that the loopback server sends for /page."""
     return PAGE_HTML
+
+
+# ---------------------------------------------------------------------------
+# CLI and pipeline: short article pages written for these tests
+# (test_cli.py, test_pipeline.py)
+# ---------------------------------------------------------------------------
+
+FERRY_STRIKE_TITLE = "Ferry workers strike halts crossings at Port Halvard"
+FERRY_STRIKE_HTML = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{FERRY_STRIKE_TITLE} | The Coastal Post</title>
+<meta property="og:title" content="{FERRY_STRIKE_TITLE}">
+<meta property="og:site_name" content="The Coastal Post">
+<meta name="author" content="Mira Castellan">
+<meta property="article:published_time" content="2024-03-12T08:45:00+02:00">
+</head>
+<body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>{FERRY_STRIKE_TITLE}</h1>
+<p>All ferry crossings between Port Halvard and the Skerrin islands were cancelled on Tuesday
+as deck and engine crews began a 48-hour strike over pay and rest hours.</p>
+<p>The seafarers' union said about 600 members had walked out after talks with the operator
+broke down late on Monday. The operator said it had offered a rise of four per cent and
+called the strike "disproportionate".</p>
+<p>Islanders said supplies of fresh food and fuel were already running low. The regional
+council said it had asked the coastguard to carry urgent medical cases to the mainland.</p>
+</article>
+<footer>&copy; The Coastal Post</footer>
+</body>
+</html>
+"""
+
+#: Short and undated, so the cleaner flags it with W202 and W204.
+QUARRY_ROAD_TITLE = "Road to Tessaly quarry reopens"
+QUARRY_ROAD_HTML = f"""<!DOCTYPE html>
+<html><head><title>{QUARRY_ROAD_TITLE}</title></head>
+<body><article><h1>{QUARRY_ROAD_TITLE}</h1>
+<p>The road to the Tessaly quarry reopened on Friday after a landslide blocked it for a
+week, the district engineer said.</p>
+</article></body></html>
+"""
+
+
+@dataclass(frozen=True)
+class WrittenPage:
+    """A page written to disk for one test, with what the cleaner should find in it."""
+
+    path: Path
+    title: str
+    #: Words from the body that the cleaned text must keep.
+    snippet: str
+
+
+def _write_page(folder: Path, name: str, html: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def article_page(tmp_path: Path) -> WrittenPage:
+    """A dated news article with an author and a publisher, long enough to raise no warning."""
+    path = _write_page(tmp_path / "pages", "ferry-strike.html", FERRY_STRIKE_HTML)
+    return WrittenPage(path, FERRY_STRIKE_TITLE, "began a 48-hour strike over pay and rest hours")
+
+
+@pytest.fixture
+def short_page(tmp_path: Path) -> WrittenPage:
+    """A one-sentence undated story: cleaned, with warnings W202 and W204."""
+    path = _write_page(tmp_path / "pages", "quarry-road.html", QUARRY_ROAD_HTML)
+    return WrittenPage(path, QUARRY_ROAD_TITLE, "after a landslide blocked it for a week")

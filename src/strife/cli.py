@@ -39,6 +39,10 @@ eval_app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
+#: Where `strife bench` records results and keeps floors: the project the command runs in.
+BENCHMARKS_FILE = Path("BENCHMARKS.md")
+FLOORS_FILE = Path("benchmarks") / "floors.json"
+
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -151,6 +155,59 @@ def eval_clean(
 
         report = evaluate_clean(path, settings=settings, limit=limit, progress=advance)
     _print_report(report.to_dict(), as_json=as_json)
+
+
+@app.command()
+def bench(
+    shared: Annotated[
+        Path,
+        typer.Option(help="The shared folder with seed/ and eval/dev/ (never copied)."),
+    ] = Path("../shared"),
+    write: Annotated[
+        bool, typer.Option("--write/--no-write", help="Record the results in BENCHMARKS.md.")
+    ] = True,
+    set_floors: Annotated[
+        bool, typer.Option("--set-floors", help="Raise the floors to just under these results.")
+    ] = False,
+    allow_lower: Annotated[
+        bool, typer.Option("--allow-lower", help="With --set-floors, let a floor go down.")
+    ] = False,
+    assignments: SetOption = None,
+) -> None:
+    """Run every benchmark whose data is present; record it; fail below a floor.
+
+    Floors live in benchmarks/floors.json with the fingerprint of their data.
+    """
+    from strife.evaluate.bench import (
+        check_floors,
+        run_benchmarks,
+        update_floors,
+        write_benchmarks,
+    )
+
+    settings = load_settings(assignments or [])
+    results = run_benchmarks(
+        shared,
+        settings=settings,
+        progress=lambda name: stderr.print(f"strife: running {escape(name)}"),
+    )
+    if not results:
+        stderr.print(f"strife: error: no benchmark data under {escape(str(shared))} [E100]")
+        raise typer.Exit(3)
+    for result in results:
+        _print_report(result.report.to_dict(), as_json=False)
+    if write:
+        write_benchmarks(results, BENCHMARKS_FILE)
+    if set_floors:
+        for change in update_floors(results, FLOORS_FILE, allow_lower=allow_lower):
+            stderr.print(f"strife: floor {escape(change)}")
+    failed = [c for c in check_floors(results, FLOORS_FILE) if not c.passed]
+    for check in failed:
+        stderr.print(
+            f"strife: {check.benchmark} {check.metric} = {check.value:.3f}, "
+            f"below its floor {check.floor:.3f}"
+        )
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
 def _print_report(report: dict[str, Any], *, as_json: bool) -> None:

@@ -50,6 +50,7 @@ def clean_html(document: Document, *, settings: Settings) -> Article:
         tree,
         url=url,
         with_metadata=True,
+        fast=not settings.html_fallback,
         include_comments=False,
         include_tables=True,
         date_extraction_params=DATE_PARAMS,

@@ -36,6 +36,12 @@ STAGE = "clean"
 
 #: Weight of a short non-prose fragment (menus, link lists) against the body.
 FRAGMENT_PENALTY = 2.0
+#: Words a paragraph with no prose on either side loses: such a lone paragraph (a
+#: teaser between links, a comment between its author and its date) is body text
+#: only about half as often as a paragraph beside another.
+LONE_PROSE_DISCOUNT = 30.0
+#: Blocks that do not separate two paragraphs (an image caption, an inline advert).
+TRANSPARENT_KINDS = frozenset({"caption", "chrome"})
 #: A title or standfirst has between these many words.
 HEADLINE_WORDS = (3, 40)
 #: Hard-wrapped text: most lines stop near one width and none runs far past it.
@@ -114,9 +120,9 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     return low <= width <= high and max(lengths) <= high + 10
 
 
-def _weight(block: Block) -> float:
+def _weight(block: Block, *, lone: bool = False) -> float:
     if block.kind == "prose":
-        return float(block.words)
+        return block.words - (LONE_PROSE_DISCOUNT if lone else 0.0)
     if block.kind == "chrome":
         return -float(max(block.words, 8))
     if block.kind == "caption":
@@ -126,28 +132,30 @@ def _weight(block: Block) -> float:
 
 def _best_span(blocks: list[Block]) -> tuple[int, int]:
     """The run of blocks with the greatest total weight (Kadane), as [start, end)."""
-    import os
-    grow = float(os.environ.get("GROW", "0"))
-    cap = float(os.environ.get("CAP", "100"))
-    weights = []
-    run = 0
-    for block in blocks:
-        w = _weight(block)
-        if block.kind in ("other", "chrome"):
-            w *= min(cap, 1 + grow * run)
-            run += 1
-        elif block.kind == "prose":
-            run = 0
-        weights.append(w)
     best, best_span = 0.0, (0, 0)
     total, start = 0.0, 0
-    for index, block in enumerate(blocks):
+    for index, (block, lone) in enumerate(zip(blocks, _lone_prose(blocks), strict=True)):
         if total <= 0:
             total, start = 0.0, index
-        total += weights[index]
+        total += _weight(block, lone=lone)
         if total > best:
             best, best_span = total, (start, index + 1)
     return best_span
+
+
+def _lone_prose(blocks: list[Block]) -> list[bool]:
+    """Per block: prose whose nearest blocks on both sides (captions, chrome skipped) are not."""
+    seen = [b.kind for b in blocks if b.kind not in TRANSPARENT_KINDS]
+    lone, position = [], 0
+    for block in blocks:
+        if block.kind in TRANSPARENT_KINDS:
+            lone.append(False)
+            continue
+        before = seen[position - 1] if position > 0 else None
+        after = seen[position + 1] if position + 1 < len(seen) else None
+        lone.append(block.kind == "prose" and "prose" not in (before, after))
+        position += 1
+    return lone
 
 
 def _read_header(blocks: list[Block]) -> _Header:

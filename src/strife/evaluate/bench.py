@@ -1,0 +1,225 @@
+"""``strife bench``: run every benchmark whose data is present, record it, hold the floors.
+
+Each benchmark gives an :class:`~strife.evaluate.EvalReport`. The results go
+into ``BENCHMARKS.md`` (between generated markers, so the prose around them is
+kept) with the command, the data and its fingerprint, and the anchors measured
+in the same run. ``benchmarks/floors.json`` pins a floor for each accuracy
+figure together with the fingerprint of the data it was measured on: a figure
+below its floor fails the run, and lowering a floor takes an explicit flag.
+Speeds are recorded but not floored: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from strife.evaluate import EvalReport
+from strife.settings import Settings
+
+#: Figures pinned by floors: accuracy only (speed depends on the machine).
+FLOORED_METRICS = ("f1", "precision", "recall", "article_checks")
+#: Floors are set this far under the measured figure, so run-to-run noise does not fail.
+FLOOR_MARGIN = 0.005
+SEED_NAME = "independent-2012-03-12-homs"
+#: Published figures the run is compared with, beside the anchors run in the same process.
+PUBLISHED_ANCHORS = {
+    "clean": "Published anchors: trafilatura 2.0 F1 0.958, newspaper4k 0.949, "
+    "readability 0.922, jusText 0.804 (ScrapingHub article-extraction-benchmark)",
+}
+
+
+@dataclass(slots=True)
+class Benchmark:
+    """One benchmark's result and where it came from."""
+
+    name: str
+    command: str
+    data: str
+    fingerprint: str
+    report: EvalReport
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FloorCheck:
+    benchmark: str
+    metric: str
+    value: float
+    floor: float
+
+    @property
+    def passed(self) -> bool:
+        return self.value + 1e-9 >= self.floor
+
+
+def run_benchmarks(
+    shared: Path, *, settings: Settings, progress: Callable[[str], None] | None = None
+) -> list[Benchmark]:
+    """Run each benchmark whose data is under ``shared``; skip the others."""
+    results = []
+    seed = shared / "seed" / f"{SEED_NAME}.txt"
+    if seed.exists():
+        if progress:
+            progress("seed page")
+        results.append(_seed_benchmark(seed, settings=settings))
+    scrapinghub = shared / "eval" / "dev" / "scrapinghub"
+    if scrapinghub.exists():
+        if progress:
+            progress("clean: scrapinghub")
+        from strife.evaluate.clean import evaluate_clean
+
+        report = evaluate_clean(scrapinghub, settings=settings)
+        results.append(
+            Benchmark(
+                "clean",
+                "strife eval clean ../shared/eval/dev/scrapinghub",
+                f"ScrapingHub article-extraction-benchmark, development half ({report.n} pages)",
+                _fingerprint(scrapinghub / "ground-truth.json"),
+                report,
+                [PUBLISHED_ANCHORS["clean"]],
+            )
+        )
+    return results
+
+
+def check_floors(results: list[Benchmark], floors_file: Path) -> list[FloorCheck]:
+    """Each floored figure beside its floor (figures of data with another fingerprint skip)."""
+    floors = _read_floors(floors_file)
+    checks = []
+    for result in results:
+        pinned = floors.get(result.name)
+        if not pinned or pinned.get("fingerprint") != result.fingerprint:
+            continue
+        for key, floor in pinned["floors"].items():
+            system, metric = key.split(".", 1)
+            value = result.report.systems.get(system, {}).get(metric)
+            if value is not None:
+                checks.append(FloorCheck(result.name, key, value, float(floor)))
+    return checks
+
+
+def update_floors(results: list[Benchmark], floors_file: Path, *, allow_lower: bool) -> list[str]:
+    """Pin floors just under the current figures; returns what changed.
+
+    A floor only rises unless ``allow_lower`` is set (or the data changed).
+    """
+    floors = _read_floors(floors_file)
+    changes = []
+    for result in results:
+        pinned = floors.get(result.name, {})
+        same_data = pinned.get("fingerprint") == result.fingerprint
+        old: dict[str, float] = pinned.get("floors", {}) if same_data else {}
+        new: dict[str, float] = {}
+        for system, metrics in result.report.systems.items():
+            for metric, value in metrics.items():
+                if metric not in FLOORED_METRICS:
+                    continue
+                key = f"{system}.{metric}"
+                proposed = math.floor((value - FLOOR_MARGIN) * 1000) / 1000
+                current = old.get(key)
+                if current is not None and proposed < current and not allow_lower:
+                    proposed = current
+                new[key] = proposed
+                if proposed != current:
+                    changes.append(f"{result.name} {key}: {current} -> {proposed}")
+        floors[result.name] = {"fingerprint": result.fingerprint, "floors": new}
+    floors_file.parent.mkdir(parents=True, exist_ok=True)
+    floors_file.write_text(json.dumps(floors, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return changes
+
+
+def write_benchmarks(results: list[Benchmark], benchmarks_file: Path) -> None:
+    """Replace each benchmark's generated part of BENCHMARKS.md (appending new ones)."""
+    text = benchmarks_file.read_text(encoding="utf-8") if benchmarks_file.exists() else ""
+    for result in results:
+        block = _render(result)
+        pattern = re.compile(
+            rf"<!-- generated: bench-{re.escape(result.name)} -->\n.*?<!-- /generated -->\n",
+            re.S,
+        )
+        match = pattern.search(text)
+        if match:
+            text = text[: match.start()] + block + text[match.end() :]
+        else:
+            text = text.rstrip("\n") + "\n\n" + block
+    benchmarks_file.write_text(text, encoding="utf-8")
+
+
+def _render(result: Benchmark) -> str:
+    report = result.report
+    metrics = sorted({m for values in report.systems.values() for m in values})
+    lines = [
+        f"<!-- generated: bench-{result.name} -->",
+        f"Command: `{result.command}` (part of `strife bench`)  ",
+        f"Data: {result.data}; fingerprint `{result.fingerprint[:16]}`  ",
+        f"Run: {datetime.now(UTC):%Y-%m-%d}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}, one process, "
+        f"{report.seconds:.1f} s in all",
+        "",
+        "| system | " + " | ".join(metrics) + " |",
+        "| --- |" + " ---: |" * len(metrics),
+    ]
+    for system, values in report.systems.items():
+        cells = [_cell(values.get(metric)) for metric in metrics]
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines += result.notes
+    if result.notes:
+        lines.append("")
+    lines.append("<!-- /generated -->")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f}" if value >= 10 else f"{value:.3f}"
+
+
+def _seed_benchmark(page: Path, *, settings: Settings) -> Benchmark:
+    import time
+
+    from strife.clean import clean_document
+    from strife.evaluate.seed import check_article, load_gold
+    from strife.load import load_page
+
+    gold_file = page.with_name(f"{SEED_NAME}.gold.json")
+    started = time.perf_counter()
+    document = clean_document(load_page(str(page), settings=settings), settings=settings)
+    assert document.article is not None
+    checks = check_article(document.article, load_gold(gold_file))
+    passed = sum(check.passed for check in checks)
+    seconds = time.perf_counter() - started
+    report = EvalReport("seed", 1, seconds, {"strife": {"article_checks": passed / len(checks)}})
+    failed = [check.name for check in checks if not check.passed]
+    notes = [f"{passed} of {len(checks)} article checks pass"]
+    if failed:
+        notes.append("failing: " + "; ".join(failed))
+    return Benchmark(
+        "seed",
+        f"strife clean ../shared/seed/{SEED_NAME}.txt",
+        f"the canonical example page and its hand-made reference ({len(checks)} article checks)",
+        _fingerprint(gold_file),
+        report,
+        notes,
+    )
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_floors(floors_file: Path) -> dict[str, Any]:
+    if not floors_file.exists():
+        return {}
+    data: dict[str, Any] = json.loads(floors_file.read_text(encoding="utf-8"))
+    return data
