@@ -305,7 +305,7 @@ def test_cli_main_setting_of_wrong_type_exits_4(tmp_path: Path, article_page: Wr
 
 
 #: Loaded at start-up through PYTHONPATH: a stand-in for a bug the CLI does not expect.
-BUG_HOOK = '''
+BUG_HOOK = """
 import strife.load
 
 
@@ -314,7 +314,7 @@ def _broken(locations):
 
 
 strife.load.expand_inputs = _broken
-'''
+"""
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])

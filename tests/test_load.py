@@ -376,3 +376,11 @@ def test_load_expand_inputs_keeps_files_and_missing_paths(tmp_path: Path) -> Non
     missing = str(tmp_path / "gone.html")
 
     assert list(expand_inputs([str(page), missing])) == [str(page), missing]
+
+
+def test_load_folder_without_pages_is_reported_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "notes.toml").write_text("title = 'not a page'\n", encoding="utf-8")
+    assert list(expand_inputs([str(tmp_path)])) == [str(tmp_path)]
+    with pytest.raises(InputError) as caught:
+        load_page(str(tmp_path), settings=Settings())
+    assert "no pages" in caught.value.message

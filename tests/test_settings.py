@@ -173,3 +173,9 @@ def test_settings_convert_reads_yes_and_no_words_as_bool(raw: str, expected: boo
 def test_settings_convert_refuses_other_words_as_bool() -> None:
     with pytest.raises(SettingsError, match=r"html_fallback expects bool, got 'maybe'"):
         _convert("html_fallback", "maybe", bool)
+
+
+def test_settings_unknown_environment_variable_is_refused() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ={"STRIFE_MAX_PAGE_BYTE": "1000"})
+    assert "STRIFE_MAX_PAGE_BYTE" in caught.value.message

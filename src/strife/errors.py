@@ -146,9 +146,17 @@ class StageError(StrifeError):
     code = "E300"
     exit_code = EXIT_BUG
 
-    def __init__(self, message: str, *, stage: str, document_id: str | None = None) -> None:
-        super().__init__(message, source=document_id)
+    def __init__(
+        self,
+        message: str,
+        *,
+        stage: str,
+        source: str | None = None,
+        document_id: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source)
         self.stage = stage
+        #: ``Document.id`` (the page's digest prefix) when the page was loaded.
         self.document_id = document_id
 
 

@@ -67,16 +67,21 @@ def expand_inputs(locations: list[str]) -> Iterator[str]:
 
     Inside a folder only files with a page suffix (:data:`PAGE_SUFFIXES`) are
     taken, so notes and expectation files beside the pages are left alone; a
-    file named on its own is always taken.
+    file named on its own is always taken. A folder without pages is yielded
+    itself, so that loading it reports the folder instead of passing over it.
     """
     for location in locations:
         path = Path(location)
-        if not is_url(location) and location != "-" and path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and _is_page_name(child):
-                    yield str(child)
-        else:
+        if is_url(location) or location == "-" or not path.is_dir():
+            yield location
+            continue
+        found = False
+        for child in sorted(path.rglob("*")):
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if child.is_file() and not hidden and _is_page_name(child):
+                found = True
+                yield str(child)
+        if not found:
             yield location
 
 
@@ -133,7 +138,11 @@ def _read_file(path: Path, limit: int) -> bytes:
     if not path.exists():
         raise NotFoundError("no such file", source=str(path))
     if path.is_dir():
-        raise InputError("is a folder, not a page", source=str(path))
+        suffixes = ", ".join(sorted(PAGE_SUFFIXES))
+        raise InputError(
+            f"is a folder with no pages in it (files ending {suffixes}, or .gz)",
+            source=str(path),
+        )
     try:
         if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as stream:

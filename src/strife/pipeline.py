@@ -73,13 +73,15 @@ class Pipeline:
                 raise StageError(
                     f"stage {stage.name} failed: {type(exc).__name__}: {exc}",
                     stage=stage.name,
-                    document_id=document.input.location,
+                    source=document.input.location,
+                    document_id=document.id,
                 ) from exc
             if not isinstance(result, Document):
                 raise StageError(
                     f"stage {stage.name} returned {type(result).__name__}, not a Document",
                     stage=stage.name,
-                    document_id=document.input.location,
+                    source=document.input.location,
+                    document_id=document.id,
                 )
             document = result
         return document
@@ -95,7 +97,5 @@ class Pipeline:
             except StrifeError as exc:
                 yield PageResult(location, error=exc)
             except Exception as exc:  # a loader bug must not end the batch
-                error = StageError(
-                    f"{type(exc).__name__}: {exc}", stage="load", document_id=location
-                )
+                error = StageError(f"{type(exc).__name__}: {exc}", stage="load", source=location)
                 yield PageResult(location, error=error)

@@ -80,16 +80,21 @@ def load_settings(
     """Defaults, then ``STRIFE_*`` variables, then ``name=value`` assignments.
 
     Raises:
-        SettingsError: an unknown name, a value of the wrong type, or an
-            assignment without ``=``.
+        SettingsError: an unknown name (a ``STRIFE_*`` variable included: a
+            typo there would otherwise pass unnoticed), a value of the wrong
+            type, or an assignment without ``=``.
     """
     environ = os.environ if environ is None else environ
     known = {f.name for f in fields(Settings)}
     from_env = {
         key[len(ENV_PREFIX) :].lower(): value
         for key, value in environ.items()
-        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in known
+        if key.startswith(ENV_PREFIX)
     }
+    unknown = sorted(name for name in from_env if name not in known)
+    if unknown:
+        names = ", ".join(ENV_PREFIX + name.upper() for name in unknown)
+        raise SettingsError(f"unknown environment variable {names}; is it a typo?")
     from_cli: dict[str, str] = {}
     for assignment in assignments:
         name, sep, value = assignment.partition("=")

@@ -280,7 +280,10 @@ def _scrapinghub_page(folder: Path, key: str, item: dict[str, Any]) -> _Page:
     file = folder / "html" / f"{key}.html.gz"
     if not file.exists() and file.with_suffix("").exists():
         file = file.with_suffix("")  # an unpacked copy, <id>.html
-    return _Page(key=key, file=file, url=item.get("url"), body=item.get("articleBody") or "")
+    body = item.get("articleBody") or ""
+    if not isinstance(body, str):
+        raise InputError(f"the articleBody of {key} is not text", source=str(folder))
+    return _Page(key=key, file=file, url=item.get("url"), body=body)
 
 
 def _evaldata_page(folder: Path, url: str, item: dict[str, Any], gold_file: Path) -> _Page:
@@ -300,7 +303,12 @@ def _evaldata_page(folder: Path, url: str, item: dict[str, Any], gold_file: Path
 
 def _snippets(item: dict[str, Any], key: str) -> tuple[str, ...]:
     # A blank snippet would match every output, so it is not a test of anything.
-    return tuple(s for s in item.get(key) or () if isinstance(s, str) and s.strip())
+    snippets = item.get(key) or ()
+    if isinstance(snippets, str):
+        snippets = (snippets,)  # one snippet given bare rather than in a list
+    if not isinstance(snippets, list | tuple):
+        return ()
+    return tuple(s for s in snippets if isinstance(s, str) and s.strip())
 
 
 def _read_page(file: Path) -> bytes:
