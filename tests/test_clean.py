@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from strife.clean import clean_document
-from strife.clean.chrome import is_chrome
+from strife.clean.chrome import is_chrome, word_count
 from strife.clean.metadata import (
     find_publisher,
+    is_item_stamp,
     parse_byline,
     parse_timestamp,
     split_caption,
@@ -137,6 +138,94 @@ def test_clean_text_joins_hard_wrapped_paragraphs() -> None:
     assert paragraphs[0].endswith("secured.")
 
 
+_FLOOD_BODY = (
+    "Floodwaters rose across the delta overnight, forcing more than 6,000 people to leave "
+    "their homes, the regional emergency office said on Friday morning.\n"
+    "Army engineers were building a temporary dam near the main bridge, and two schools "
+    "were turned into shelters for families from the lowest villages.\n"
+    "The river was expected to peak on Saturday evening, the office said, and more rain "
+    "was forecast for the hills upstream over the weekend.\n"
+)
+
+
+def test_clean_text_leaves_out_a_teaser_list_after_the_body() -> None:
+    teasers = "".join(
+        f"{headline}\n{summary}\nBy Staff Writer\n"
+        for headline, summary in [
+            (
+                "Harbour Ferry Service Resumes",
+                "The harbour ferry carried its first passengers in three weeks on Monday, "
+                "after repairs to the landing stage were finished ahead of time.",
+            ),
+            (
+                "New Library Opens In Old Mill",
+                "Readers queued from early morning to see the library that now fills the "
+                "old cotton mill by the canal, which had stood empty for decades.",
+            ),
+            (
+                "Council Votes On Bus Fares",
+                "Councillors will vote next week on a plan to freeze bus fares for a year, "
+                "paid for by a new charge on parking in the town centre.",
+            ),
+        ]
+    )
+    page = "Flooding forces thousands from homes\n" + _FLOOD_BODY + "More stories\n" + teasers
+    article = _clean_text(page)
+    assert article.text.startswith("Floodwaters rose")
+    assert article.text.endswith("over the weekend.")
+    assert "harbour ferry" not in article.text
+
+
+def test_clean_text_ends_the_body_before_a_comment_section() -> None:
+    comments = "".join(
+        f"{name} says:\nMay 4, 2024 at {time}\n{first}\n{second}\nReply\n"
+        for name, time, first, second in [
+            (
+                "riverwatcher",
+                "7:12 am",
+                "We saw the same thing happen in the valley two years ago, and nobody "
+                "learned anything from it at all.",
+                "The dam should have been raised back then, when the money was there and "
+                "everyone agreed that it was needed.",
+            ),
+            (
+                "Mara K",
+                "8:40 am",
+                "My parents live two streets from the main bridge and they had to leave "
+                "in the middle of the night with almost nothing.",
+                "The shelter at the school was warm and the volunteers were kind, but "
+                "nobody could tell them when they might go home.",
+            ),
+        ]
+    )
+    page = "Flooding forces thousands from homes\n" + _FLOOD_BODY + "2 Comments\n" + comments
+    article = _clean_text(page)
+    assert article.text.endswith("over the weekend.")
+    assert "valley two years ago" not in article.text
+    assert "main bridge and they had" not in article.text
+
+
+def test_clean_text_reads_unspaced_japanese_paragraphs() -> None:
+    page = (
+        "ホーム\nニュース\n"
+        "川の水位が夜のうちに上がり、六千人以上の住民が家を離れて避難所に移ったと地域の防災事務所が金曜日の朝に発表した。\n"
+        "陸軍の技術者たちは本橋の近くで仮の堤防を築いており、二つの学校が低い村の家族のための避難所になった。\n"
+        "お問い合わせ\n"
+    )
+    article = _clean_text(page)
+    assert article.text.startswith("川の水位が")
+    assert article.text.endswith("避難所になった。")
+    assert "お問い合わせ" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Shelling resumed at dawn.", 4), ("川の水位が上がった。", 5), ("Python 3を使う", 4)],
+)
+def test_clean_word_count_counts_unspaced_text_by_pairs(text: str, words: int) -> None:
+    assert word_count(text) == words
+
+
 def test_clean_html_moves_figcaption_with_credit_out_of_body() -> None:
     html = (
         "<html><body><article><h1>Bridge reopens after repairs</h1>"
@@ -197,6 +286,24 @@ def test_clean_parse_timestamp_keeps_the_offset(line: str, iso: str) -> None:
 )
 def test_clean_parse_timestamp_refuses_sentences_and_fragments(line: str) -> None:
     assert parse_timestamp(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("August 8, 2018 at 3:17 pm", True),
+        ("Jane Roe on 4 May 2024 at 07:52 said:", True),
+        ("2 days ago", True),
+        ("Friday 3 May 2024", False),
+        (
+            "The ceasefire announced on 12 March 2012 at 9am collapsed within a week after "
+            "shelling resumed across the southern districts of the city.",
+            False,
+        ),
+    ],
+)
+def test_clean_is_item_stamp(line: str, stamp: bool) -> None:
+    assert is_item_stamp(line) is stamp
 
 
 @pytest.mark.parametrize(
@@ -289,3 +396,14 @@ def test_clean_every_real_page_both_paths_without_error() -> None:
         text = render_visible_text(html.page_text).encode("utf-8")
         plain = document_from_bytes(PageInput(page.name, text, content_type="text/plain"))
         assert clean_document(plain, settings=settings).article is not None
+
+
+def test_clean_text_one_paragraph_brief_keeps_its_body() -> None:
+    """Regression: a lone short paragraph was outweighed by nothing and the body came out empty."""
+    brief = (
+        "Two soldiers were wounded when a roadside bomb exploded near the border crossing "
+        "on Saturday, the army said."
+    )
+    article = _clean_text(f"Border blast wounds two soldiers\n\n{brief}\n")
+    assert article.title == "Border blast wounds two soldiers"
+    assert article.text == brief

@@ -16,7 +16,8 @@ from strife.clean.chrome import chrome_score, is_chrome, reader_address_rate, wo
 from strife.clean.metadata import find_publisher, split_caption
 from strife.document import Caption
 
-#: A prose block ends like a sentence (a closing quote or bracket may follow).
+#: A prose block ends like a sentence, in Latin or CJK punctuation (a closing quote or
+#: bracket may follow).
 SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
 #: Evidence a weak-chrome block needs for its chrome neighbours to carry it over.
 SMOOTHING_MIN_SCORE = 1.5

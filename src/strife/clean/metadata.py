@@ -39,6 +39,10 @@ TIMESTAMP_LABELS = re.compile(
 AMBIGUOUS_ZONES = frozenset({"AST", "BST", "CST", "IST", "ET", "CT", "MT", "PT", "SST", "GST"})
 #: A timestamp line is short: the date, a time, a zone and a label or two.
 MAX_TIMESTAMP_WORDS = 14
+#: "3 hours ago": how listings date their items.
+RELATIVE_TIME = re.compile(
+    r"\b\d+\s*(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b", re.I
+)
 
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:de|da|del|der|van|von|al|el|bin|ibn|abu|la|le|du|di|dos)"
@@ -166,6 +170,18 @@ def parse_timestamp(line: str) -> tuple[datetime, str | None] | None:
             ambiguous = abbreviation if abbreviation in AMBIGUOUS_ZONES else None
             return parsed, ambiguous if parsed.tzinfo else None
     return None
+
+
+def is_item_stamp(line: str) -> bool:
+    """True for a short line dating something to the minute, or relatively ("2 hours ago").
+
+    Comment sections and teaser lists date each item this way ("Jane on May 3,
+    2019 at 6:34 am said:"); an article dates itself once, above its body.
+    """
+    if len(_WORDS.findall(line)) > MAX_TIMESTAMP_WORDS:
+        return False
+    dated = DATE_IN_LINE.search(line) and TIME_IN_LINE.search(line)
+    return bool(dated or RELATIVE_TIME.search(line))
 
 
 def parse_byline(line: str, *, require_prefix: bool = False) -> list[str] | None:

@@ -7,8 +7,12 @@ No library reads these pages, so strife does, from general evidence:
    ``chrome.py``, then smoothed by its neighbours), a *caption*, or *other*.
 2. The body is the run of blocks with the greatest total weight (prose
    counts its words, chrome and short fragments count against): the
-   maximum-subarray idea of Finn's Body Text Extraction, over lines.
-3. The lines above the body give the title, standfirst, byline, timestamp
+   maximum-subarray idea of Finn's Body Text Extraction, over lines. A lone
+   paragraph, with no prose on either side, counts less: between menus and
+   headlines it is as often a teaser or a comment as body text.
+3. When that run carries on into a listing whose items are dated to the
+   minute (a comment section, a teaser list), the body ends before it.
+4. The lines above the body give the title, standfirst, byline, timestamp
    and captions; everything not used is kept as boilerplate.
 """
 
@@ -23,6 +27,7 @@ from strife.clean.blocks import Block, classify_blocks
 from strife.clean.chrome import word_count
 from strife.clean.metadata import (
     find_publisher,
+    is_item_stamp,
     parse_byline,
     parse_timestamp,
     unique_captions,
@@ -42,6 +47,8 @@ FRAGMENT_PENALTY = 2.0
 LONE_PROSE_DISCOUNT = 30.0
 #: Blocks that do not separate two paragraphs (an image caption, an inline advert).
 TRANSPARENT_KINDS = frozenset({"caption", "chrome"})
+#: Items dated to the minute inside the body that make it a listing (comments, teasers).
+LISTING_MIN_STAMPS = 2
 #: A title or standfirst has between these many words.
 HEADLINE_WORDS = (3, 40)
 #: Hard-wrapped text: most lines stop near one width and none runs far past it.
@@ -64,7 +71,7 @@ def clean_text(document: Document, *, settings: Settings) -> Article:
     blocks = classify_blocks(
         _split_blocks(document.page_text), prose_min_words=settings.text_prose_min_words
     )
-    start, end = _best_span(blocks)
+    start, end = _end_before_listing(blocks, *_best_span(blocks))
     header = _read_header(blocks[:start])
     body: list[str] = []
     boilerplate = list(header.leftovers)
@@ -140,7 +147,30 @@ def _best_span(blocks: list[Block]) -> tuple[int, int]:
         total += _weight(block, lone=lone)
         if total > best:
             best, best_span = total, (start, index + 1)
+    if best_span == (0, 0):
+        # Nothing outweighs its surroundings (a one-paragraph brief, say): the longest
+        # prose block is still the body, rather than no body at all.
+        prose = [i for i, block in enumerate(blocks) if block.kind == "prose"]
+        if prose:
+            longest = max(prose, key=lambda i: blocks[i].words)
+            return longest, longest + 1
     return best_span
+
+
+def _end_before_listing(blocks: list[Block], start: int, end: int) -> tuple[int, int]:
+    """End the body before a listing of dated items (a comment section, teasers) it runs into.
+
+    A listing's items are often long enough to read as prose, so the heaviest run
+    may carry on through them; the body is then the heaviest run before the first.
+    """
+    first_prose = next((i for i in range(start, end) if blocks[i].kind == "prose"), end)
+    stamps = [i for i in range(first_prose + 1, end) if is_item_stamp(blocks[i].text)]
+    if len(stamps) < LISTING_MIN_STAMPS:
+        return start, end
+    head_start, head_end = _best_span(blocks[start : stamps[0]])
+    if head_end == 0:
+        return start, end
+    return start + head_start, start + head_end
 
 
 def _lone_prose(blocks: list[Block]) -> list[bool]:
