@@ -38,7 +38,7 @@ WARNINGS: dict[str, str] = {
     "W101": "the page was not valid UTF-8 and was decoded with a guessed encoding",
     "W102": "undecodable bytes were replaced with U+FFFD",
     "W103": "the page looks truncated (no closing </html>)",
-    "W104": "the page had scripts, styles or embedded objects, which were dropped",
+    "W104": "the page is mostly scripts, styles or embedded objects (dropped, never run)",
     "W201": "no article body was found; the text is empty",
     "W202": "the body is very short; it may be a teaser, a gallery or a paywall",
     "W203": "no title was found",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import dataclass
+from functools import lru_cache
 
 #: Phrases that are almost only ever site chrome, whatever the block's length.
 STRONG_CHROME = re.compile(
@@ -49,6 +51,8 @@ WEAK_CHROME = re.compile(
 )
 #: Reader address: the site speaking to "you" or as "we".
 READER_ADDRESS = re.compile(r"\b(you|your|yours|we|us|our|ours)\b", re.I)
+#: Any quotation mark: without one, a block has no quoted speech to set aside.
+QUOTE_MARKS = re.compile(r"[\"“”‘]")
 #: Quoted speech, which may say "we" and "you" in a news story.
 QUOTED = re.compile(r"[\"“”][^\"“”]{0,600}[\"“”]|‘[^‘’]{0,600}’")
 #: Chinese and Japanese script, written without spaces between words.
@@ -64,6 +68,31 @@ CHROME_DENSITY = 0.08
 READER_WEIGHT = 0.5
 
 
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    words: int  # all words of the block
+    unquoted_words: int
+    strong: int
+    address: int
+    weak: int
+    unquoted_lower: str
+
+
+@lru_cache(maxsize=4096)
+def _evidence(text: str) -> _Evidence:
+    """Counts for one block, computed once: a page asks about each block several times."""
+    words = len(WORD.findall(text))
+    unquoted = QUOTED.sub(" ", text) if QUOTE_MARKS.search(text) else text
+    return _Evidence(
+        words=words,
+        unquoted_words=len(WORD.findall(unquoted)) if unquoted is not text else words,
+        strong=len(STRONG_CHROME.findall(unquoted)),
+        address=len(READER_ADDRESS.findall(unquoted)),
+        weak=len(WEAK_CHROME.findall(unquoted)),
+        unquoted_lower=unquoted.lower(),
+    )
+
+
 def chrome_score(text: str, *, publisher: str | None = None, voice: float = 0.0) -> float:
     """Weighted evidence that a block is chrome (0 for plain news prose).
 
@@ -72,19 +101,19 @@ def chrome_score(text: str, *, publisher: str | None = None, voice: float = 0.0)
     address per word (see :func:`reader_address_rate`): a blog that speaks to
     "you" throughout does not make every paragraph chrome.
     """
-    unquoted = QUOTED.sub(" ", text)
-    score = 2.0 * len(STRONG_CHROME.findall(unquoted))
-    address = len(READER_ADDRESS.findall(unquoted)) - voice * len(WORD.findall(unquoted))
+    evidence = _evidence(text)
+    score = 2.0 * evidence.strong
+    address = evidence.address - voice * evidence.unquoted_words
     score += READER_WEIGHT * max(0.0, address)
-    score += 0.25 * len(WEAK_CHROME.findall(unquoted))
-    if publisher and publisher.lower() in unquoted.lower():
+    score += 0.25 * evidence.weak
+    if publisher and publisher.lower() in evidence.unquoted_lower:
         score += 1.0
     return score
 
 
 def is_chrome(text: str, *, publisher: str | None = None, voice: float = 0.0) -> bool:
     """True when the block reads as site chrome rather than article text."""
-    words = len(WORD.findall(text))
+    words = _evidence(text).words
     if words == 0:
         return True
     score = chrome_score(text, publisher=publisher, voice=voice)
@@ -97,12 +126,12 @@ def reader_address_rate(texts: list[str]) -> float:
     """The median share of "you"/"we" words outside quotes, over the longer blocks."""
     rates = []
     for text in texts:
-        unquoted = QUOTED.sub(" ", text)
-        words = len(WORD.findall(unquoted))
+        evidence = _evidence(text)
+        words = evidence.unquoted_words
         if words > SHORT_BLOCK_WORDS:
-            rates.append(len(READER_ADDRESS.findall(unquoted)) / words)
+            rates.append(evidence.address / words)
     return statistics.median(rates) if rates else 0.0
 
 
 def word_count(text: str) -> int:
-    return len(WORD.findall(text))
+    return _evidence(text).words

@@ -27,6 +27,8 @@ STAGE = "clean"
 #: htmldate keeps the time and offset when the page gives them.
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 DATE_PARAMS = {"outputformat": DATE_FORMAT, "original_date": True}
+#: Above this share of the page's text, scripts and styles are worth a warning (most pages have some).
+ACTIVE_CONTENT_SHARE = 0.5
 #: The post-filter may take at most this share of trafilatura's words; more means it misreads.
 FILTER_MAX_SHARE = 0.5
 #: A closing line this short is a label ("Comments", "More:"), not the article's last words.
@@ -128,8 +130,16 @@ def _parse(document: Document) -> lxml.html.HtmlElement:
     tree = load_html(document.page_text)
     if tree is None:
         raise InputError("the HTML could not be parsed", source=document.input.location)
-    if tree.xpath("//script|//style|//object|//embed|//iframe"):
-        document.warn("W104", STAGE, "scripts, styles or embedded objects were dropped")
+    active = tree.xpath("//script|//style|//object|//embed|//iframe|//noscript|//template")
+    active_chars = sum(len(node.text_content()) for node in active)
+    all_chars = len(tree.text_content())
+    if active and active_chars > ACTIVE_CONTENT_SHARE * all_chars:
+        document.warn(
+            "W104",
+            STAGE,
+            f"{active_chars:,} of the page's {all_chars:,} characters of text are scripts, "
+            "styles or embedded objects; they were dropped, never run",
+        )
     return tree
 
 
