@@ -27,7 +27,7 @@ STAGE = "clean"
 #: htmldate keeps the time and offset when the page gives them.
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 DATE_PARAMS = {"outputformat": DATE_FORMAT, "original_date": True}
-#: Above this share of the page's text, scripts and styles are worth a warning (most pages have some).
+#: Above this share of a page's text, scripts and styles earn a warning (most pages have some).
 ACTIVE_CONTENT_SHARE = 0.5
 #: The post-filter may take at most this share of trafilatura's words; more means it misreads.
 FILTER_MAX_SHARE = 0.5
