@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from strife.document import Article, Caption
 from strife.evaluate import EvalReport
 from strife.evaluate.bench import Benchmark, check_floors, update_floors, write_benchmarks
@@ -93,3 +95,23 @@ def test_bench_write_replaces_only_its_own_part(tmp_path: Path) -> None:
     assert "| strife | 0.912 | 50.0 |" in text
     write_benchmarks([_result(0.5)], target)
     assert target.read_text().count("<!-- generated: bench-demo -->") == 1
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+FLOORS = Path(__file__).resolve().parent.parent / "benchmarks" / "floors.json"
+
+
+@pytest.mark.slow
+@pytest.mark.eval
+@pytest.mark.skipif(
+    not (SHARED / "eval").exists(), reason="../shared/eval is not beside the project"
+)
+def test_bench_every_floor_holds() -> None:
+    """CI's guard on accuracy: what `strife bench` measures stays at or above its floors."""
+    from strife.evaluate.bench import run_benchmarks
+    from strife.settings import Settings
+
+    results = run_benchmarks(SHARED, settings=Settings())
+    checks = check_floors(results, FLOORS)
+    assert checks, "no floor applies: the data's fingerprint changed, re-pin with --set-floors"
+    assert [c for c in checks if not c.passed] == []

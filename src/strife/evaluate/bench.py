@@ -27,6 +27,10 @@ from strife.settings import Settings
 
 #: Figures pinned by floors: accuracy only (speed depends on the machine).
 FLOORED_METRICS = ("f1", "precision", "recall", "article_checks")
+#: Systems held by floors: strife's own, not the anchors beside them.
+FLOORED_SYSTEMS = ("strife",)
+#: Metrics that count pages rather than measure a rate.
+COUNT_METRICS = frozenset({"empty_pages"})
 #: Floors are set this far under the measured figure, so run-to-run noise does not fail.
 FLOOR_MARGIN = 0.005
 SEED_NAME = "independent-2012-03-12-homs"
@@ -120,6 +124,8 @@ def update_floors(results: list[Benchmark], floors_file: Path, *, allow_lower: b
         old: dict[str, float] = pinned.get("floors", {}) if same_data else {}
         new: dict[str, float] = {}
         for system, metrics in result.report.systems.items():
+            if not system.startswith(FLOORED_SYSTEMS):
+                continue  # anchors and baselines are measured, not held
             for metric, value in metrics.items():
                 if metric not in FLOORED_METRICS:
                     continue
@@ -169,7 +175,7 @@ def _render(result: Benchmark) -> str:
         "| --- |" + " ---: |" * len(metrics),
     ]
     for system, values in report.systems.items():
-        cells = [_cell(values.get(metric)) for metric in metrics]
+        cells = [_cell(metric, values.get(metric)) for metric in metrics]
         lines.append(f"| {system} | " + " | ".join(cells) + " |")
     lines.append("")
     lines += result.notes
@@ -179,9 +185,11 @@ def _render(result: Benchmark) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: float | None) -> str:
+def _cell(metric: str, value: float | None) -> str:
     if value is None:
         return ""
+    if metric in COUNT_METRICS:
+        return str(round(value))
     return f"{value:.1f}" if value >= 10 else f"{value:.3f}"
 
 
