@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,6 +23,10 @@ from rich.table import Table
 from strife import __version__
 from strife.errors import EXIT_BUG, EXIT_OK, EXIT_SOME_FAILED, StrifeError
 from strife.settings import load_settings
+
+if TYPE_CHECKING:
+    from strife.evaluate import EvalReport
+    from strife.pipeline import Pipeline
 
 app = typer.Typer(
     name="strife",
@@ -55,6 +60,18 @@ SetOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", help="Score only the first N items (quick checks).")
+]
+PagesArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="HTML files (.gz too), plain-text files, folders, '-' for standard input, "
+        "or http(s) URLs.",
+        metavar="PAGE",
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -82,15 +99,7 @@ _state: dict[str, bool] = {"debug": False}
 
 @app.command()
 def clean(
-    pages: Annotated[
-        list[str],
-        typer.Argument(
-            help="HTML files (.gz too), plain-text files, folders, '-' for standard input, "
-            "or http(s) URLs.",
-            metavar="PAGE",
-            show_default=False,
-        ),
-    ],
+    pages: PagesArgument,
     as_json: JsonOption = False,
     assignments: SetOption = None,
 ) -> None:
@@ -99,12 +108,34 @@ def clean(
     With --json, one strife/1 object per page, one per line (JSON Lines).
     """
     from strife.clean import CleanStage
-    from strife.load import expand_inputs
     from strife.pipeline import Pipeline
+
+    _run_pages(Pipeline([CleanStage()]), pages, as_json=as_json, assignments=assignments)
+
+
+@app.command()
+def extract(
+    pages: PagesArgument,
+    as_json: JsonOption = False,
+    assignments: SetOption = None,
+) -> None:
+    """Extract events: what happened, to whom, by whom, how many, and who says so.
+
+    Cleans each page first. With --json, one full strife/1 object per page, one per line.
+    """
+    from strife.pipeline import extract_pipeline
+
+    _run_pages(extract_pipeline(), pages, as_json=as_json, assignments=assignments)
+
+
+def _run_pages(
+    pipeline: Pipeline, pages: list[str], *, as_json: bool, assignments: list[str] | None
+) -> None:
+    """Run a pipeline over pages: warnings and failures on stderr, results on stdout."""
+    from strife.load import expand_inputs
 
     settings = load_settings(assignments or [])
     locations = list(expand_inputs(pages))
-    pipeline = Pipeline([CleanStage()])
     failures: list[StrifeError] = []
     for result in pipeline.run_many(locations, settings=settings):
         if result.error is not None:
@@ -117,11 +148,41 @@ def clean(
                 f"strife: {escape(result.location)}: warning {problem.code}: "
                 f"{escape(problem.message)}"
             )
+        data = result.document.to_dict()
         if as_json:
-            sys.stdout.write(json.dumps(result.document.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            _print_article(result.document.to_dict())
+            _print_article(data)
+            if "extract" in {entry["stage"] for entry in data["trace"]}:
+                _print_events(data)
     _exit_for(failures, total=len(locations))
+
+
+def _print_events(document: dict[str, Any]) -> None:
+    sources = {source["id"]: source for source in document["sources"]}
+    if not document["events"]:
+        stdout.print("[dim](no events found)[/dim]\n")
+    for event in document["events"]:
+        figures = event["fatalities"]
+        killed = (
+            f"killed best {figures['best']} (low {figures['low']}, high {figures['high']})"
+            if figures["rule"]
+            else "no fatality figure"
+        )
+        disputed = ", perpetrator disputed" if event["perpetrator_disputed"] else ""
+        stdout.print(
+            f"[bold]{escape(event['id'])}[/bold] {escape(event['category'])}/"
+            f"{escape(event['subtype'])}: {escape(killed)}{disputed}"
+        )
+        for claim in event["claims"]:
+            source = sources.get(claim["source"], {})
+            name = source.get("name", claim["source"])
+            stdout.print(
+                f"  {escape(claim['property'])} = {escape(str(claim['value']))} "
+                f"({escape(str(claim['qualifier'] or claim['hedge']))}) per "
+                f"{escape(name)}: [italic]{escape(claim['text'])}[/italic]"
+            )
+        stdout.print()
 
 
 @eval_app.command("clean")
@@ -136,24 +197,55 @@ def eval_clean(
         ),
     ],
     as_json: JsonOption = False,
-    limit: Annotated[
-        int | None, typer.Option(help="Score only the first N pages (quick checks).")
-    ] = None,
+    limit: LimitOption = None,
     assignments: SetOption = None,
 ) -> None:
     """Score article cleaning: strife, trafilatura, the plain-text path, keep-everything."""
-    from rich.progress import Progress
-
     from strife.evaluate.clean import evaluate_clean
+
+    _run_eval(evaluate_clean, path, as_json=as_json, limit=limit, assignments=assignments)
+
+
+@eval_app.command("claims")
+def eval_claims(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder with articles.jsonl and claims.jsonl (hand-annotated casualty "
+            "claims; format in GUIDE.md there).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Score casualty claims and who makes them: recall, precision, attribution, qualifier."""
+    from strife.evaluate.claims import evaluate_claims
+
+    _run_eval(evaluate_claims, path, as_json=as_json, limit=limit, assignments=assignments)
+
+
+def _run_eval(
+    evaluate: Callable[..., EvalReport],
+    path: Path,
+    *,
+    as_json: bool,
+    limit: int | None,
+    assignments: list[str] | None,
+) -> None:
+    """Run one evaluation with a progress bar on stderr, then print its report."""
+    from rich.progress import Progress
 
     settings = load_settings(assignments or [])
     with Progress(console=stderr, transient=True, disable=as_json) as progress:
-        task = progress.add_task("scoring pages", total=None)
+        task = progress.add_task("scoring", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = evaluate_clean(path, settings=settings, limit=limit, progress=advance)
+        report = evaluate(path, settings=settings, limit=limit, progress=advance)
     _print_report(report.to_dict(), as_json=as_json)
 
 

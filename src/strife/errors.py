@@ -47,6 +47,7 @@ WARNINGS: dict[str, str] = {
     "W206": "a time-zone abbreviation is ambiguous; the most common reading was used",
     "W301": "the article is not in English; events are extracted from English only for now",
     "W302": "the language could not be identified",
+    "W401": "a count too large to be one incident's toll was dropped",
 }
 
 

@@ -99,3 +99,23 @@ class Pipeline:
             except Exception as exc:  # a loader bug must not end the batch
                 error = StageError(f"{type(exc).__name__}: {exc}", stage="load", source=location)
                 yield PageResult(location, error=error)
+
+
+def extract_pipeline() -> Pipeline:
+    """The stages from a loaded page to events: clean, read, extract."""
+    from strife.clean import CleanStage
+    from strife.extract import ExtractStage
+    from strife.read import ReadStage
+
+    return Pipeline([CleanStage(), ReadStage(), ExtractStage()])
+
+
+def run_text(
+    pipeline: Pipeline, text: str, *, settings: Settings, location: str = "inline"
+) -> Document:
+    """Run a pipeline on a page given as plain text (evaluation sets ship text, not files)."""
+    from strife.document import PageInput
+    from strife.load import document_from_bytes
+
+    page = PageInput(location, text.encode("utf-8"), content_type="text/plain")
+    return pipeline.run(document_from_bytes(page), settings=settings)

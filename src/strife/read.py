@@ -27,7 +27,6 @@ from strife.settings import Settings
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 NAME = "read"
 VERSION = "1"

@@ -10,3 +10,36 @@ One small module per job:
 - ``events.py``: puts them together per incident, merges mentions of the same
   incident, reconciles the figures.
 """
+
+from __future__ import annotations
+
+import time
+
+from strife.document import Document, TraceEntry
+from strife.settings import Settings
+
+NAME = "extract"
+VERSION = "1"
+
+
+def extract_document(document: Document, *, settings: Settings) -> Document:
+    """Fill ``document.sources`` and ``document.events`` from the parsed passages."""
+    from strife.extract.events import extract_events
+
+    started = time.perf_counter()
+    if document.article is not None and document.article.text:
+        extract_events(document)
+    document.trace.append(TraceEntry(NAME, VERSION, time.perf_counter() - started))
+    return document
+
+
+class ExtractStage:
+    """The extract stage as a pipeline component."""
+
+    name: str = NAME
+    version: str = VERSION
+    requires: tuple[str, ...] = ("article", "parsed")
+    assigns: tuple[str, ...] = ("sources", "events")
+
+    def __call__(self, document: Document, *, settings: Settings) -> Document:
+        return extract_document(document, settings=settings)

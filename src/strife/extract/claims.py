@@ -1,0 +1,212 @@
+"""Claims in one sentence: casualty figures and perpetrators, each with who says so.
+
+Takes a parsed sentence (a spaCy ``Span``) and returns :class:`SentenceClaim`
+objects: a quantity tied to what it counts (killed, injured, arrested,
+abducted) by the words that govern it in the parse, or an actor named as the
+one who did it ("by regime militias", "blamed the deaths on terrorists",
+"gunmen opened fire"). Each carries the :class:`~strife.extract.attribution.Attribution`
+the text gives it, or none when the outlet states it itself.
+
+What is *not* a claim: negated or hypothetical statements ("no one was
+killed", "could kill thousands"), cumulative tolls of a whole war ("since
+2011"), numbers that are not people (years, ages, times: ``quantities.py``),
+and implausible counts (the caller records a warning).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from strife.extract.actors import classify_actor
+from strife.extract.attribution import Attribution, attribute
+from strife.extract.quantities import Quantity, find_quantities
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+#: Words that make a count a count of the dead, the hurt, the detained or the abducted.
+PROPERTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "fatalities",
+        re.compile(
+            r"^(kill\w*|dead|deaths?|died|dies|dying|die|murder\w*|massacr\w*|slaughter\w*|"
+            r"butcher\w*|slain|slay\w*|execut\w*|bod(y|ies)|corpses|lives|toll|fatalit\w*|"
+            r"perish\w*|behead\w*|lynch\w*|assassinat\w*)$",
+            re.I,
+        ),
+    ),
+    ("injuries", re.compile(r"^(wound\w*|injur\w*|hurt|maim\w*)$", re.I)),
+    ("arrests", re.compile(r"^(arrest\w*|detain\w*|detention|captur\w*|rounded)$", re.I)),
+    ("abductions", re.compile(r"^(abduct\w*|kidnap\w*|hostages?)$", re.I)),
+)
+#: How far up the parse a count may be from the word that says what it counts.
+MAX_HEAD_STEPS = 3
+#: Modal verbs that make a statement hypothetical.
+HYPOTHETICAL = frozenset({"could", "would", "might", "may", "should"})
+#: A toll for a whole war or period, which the guide says to skip as an incident figure.
+CUMULATIVE = re.compile(
+    r"\bsince (the (start|beginning|outbreak)|(19|20)\d\d|march 2011)|\bso far this year\b|"
+    r"\b(since|during) the (war|conflict|uprising|revolution)\b|\bin total\b",
+    re.I,
+)
+#: Verbs whose subject is the one who did it (active voice).
+VIOLENT_VERBS = re.compile(
+    r"^(kill\w*|attack\w*|shell\w*|bomb\w*|fir(e|ed|ing)|shoot\w*|shot|massacr\w*|butcher\w*|"
+    r"murder\w*|storm\w*|raid\w*|ambush\w*|abduct\w*|kidnap\w*|execut\w*|slaughter\w*|"
+    r"rap(e|ed|ing)|target\w*|strik\w*|struck|hit|open(ed)?|detain\w*|arrest\w*|torch\w*|"
+    r"burn\w*|loot\w*|behead\w*|assassinat\w*)$",
+    re.I,
+)
+#: Nouns of violence that take their perpetrator with "by" ("massacres by militias").
+VIOLENT_NOUNS = re.compile(
+    r"^(massacres?|killings?|attacks?|assaults?|shelling|bombings?|raids?|murders?|"
+    r"executions?|abductions?|rapes?|violence|deaths|strikes?|airstrikes?|ambush(es)?)$",
+    re.I,
+)
+#: Prepositions that belong to an actor's name ("militias of the regime", "fighters from").
+ACTOR_PREPOSITIONS = frozenset({"of", "from", "with"})
+#: The longest actor phrase kept (a subtree can swallow a whole clause).
+MAX_ACTOR_TOKENS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceClaim:
+    """One claim found in a sentence; offsets are into the parsed Doc's text."""
+
+    property: str
+    start: int
+    end: int
+    attribution: Attribution | None
+    quantity: Quantity | None = None
+    actor_kind: str | None = None
+    hedge: str | None = None
+
+
+def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[SentenceClaim]:
+    """Casualty figures in the sentence, each tied to what it counts and who says so."""
+    if CUMULATIVE.search(sentence.text):
+        return []
+    claims = []
+    base = sentence.start_char
+    for quantity in find_quantities(sentence.text):
+        start, end = base + quantity.start, base + quantity.end
+        span = sentence.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or _is_negated_or_hypothetical(span):
+            continue
+        prop = _counted_property(span)
+        if prop is None:
+            continue
+        shifted = Quantity(
+            quantity.text,
+            start,
+            end,
+            quantity.value,
+            quantity.low,
+            quantity.high,
+            quantity.qualifier,
+        )
+        source = attribute(sentence.doc, start, end, previous=previous)
+        claims.append(SentenceClaim(prop, start, end, source, quantity=shifted))
+    return claims
+
+
+def perpetrator_claims(sentence: Span, *, previous: Attribution | None) -> list[SentenceClaim]:
+    """Actors the sentence names as the ones who did it, each with who says so."""
+    claims = []
+    for phrase, hedge in _perpetrator_phrases(sentence):
+        kind = classify_actor(phrase.text)
+        if kind is None or kind in {"civilians", "protesters"}:
+            continue
+        source = attribute(sentence.doc, phrase.start_char, phrase.end_char, previous=previous)
+        claims.append(
+            SentenceClaim(
+                "perpetrator",
+                phrase.start_char,
+                phrase.end_char,
+                source,
+                actor_kind=kind,
+                hedge=hedge,
+            )
+        )
+    return claims
+
+
+def _counted_property(span: Span) -> str | None:
+    """What a count counts, from the words that govern it or that it governs."""
+    for token in _governing_tokens(span):
+        for prop, cue in PROPERTY_CUES:
+            if cue.match(token.text):
+                return prop
+    return None
+
+
+def _governing_tokens(span: Span) -> list[Token]:
+    root = span.root
+    tokens: list[Token] = [root]
+    noun = root.head if root.dep_ in {"nummod", "quantmod", "amod"} else root
+    tokens.append(noun)
+    tokens.extend(child for child in noun.children if child.dep_ in {"acl", "amod", "relcl"})
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        tokens.append(noun.head.head)  # "scores of men": men -> of -> scores
+    head = noun
+    for _ in range(MAX_HEAD_STEPS):
+        if head.head is head:
+            break
+        head = head.head
+        tokens.append(head)
+        tokens.extend(child for child in head.children if child.dep_ in {"acl", "amod"})
+    return tokens
+
+
+def _is_negated_or_hypothetical(span: Span) -> bool:
+    head = span.root
+    for _ in range(MAX_HEAD_STEPS + 1):
+        for child in head.children:
+            if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in HYPOTHETICAL):
+                return True
+            if child.dep_ == "mark" and child.lower_ == "if":
+                return True
+        if head.head is head:
+            break
+        head = head.head
+    return False
+
+
+def _perpetrator_phrases(sentence: Span) -> list[tuple[Span, str | None]]:
+    found: list[tuple[Span, str | None]] = []
+    for token in sentence:
+        if token.dep_ == "agent" or (
+            token.lower_ == "by" and token.dep_ == "prep" and VIOLENT_NOUNS.match(token.head.text)
+        ):
+            if token.dep_ == "agent" and not _violent_head(token.head):
+                continue
+            found.extend((_phrase(obj), None) for obj in token.children if obj.dep_ == "pobj")
+        elif token.dep_ in {"nsubj"} and VIOLENT_VERBS.match(token.head.text):
+            found.append((_phrase(token), None))
+        elif token.lower_ == "on" and token.head.lower_.startswith("blam"):
+            found.extend((_phrase(obj), "alleged") for obj in token.children if obj.dep_ == "pobj")
+        elif token.dep_ == "dobj" and token.head.lower_.startswith(("accus", "blam")):
+            found.append((_phrase(token), "alleged"))
+    return found
+
+
+def _violent_head(token: Token) -> bool:
+    return bool(
+        VIOLENT_VERBS.match(token.text)
+        or any(cue.match(token.text) for prop, cue in PROPERTY_CUES if prop == "fatalities")
+    )
+
+
+def _phrase(token: Token) -> Span:
+    """The actor phrase: the token, its modifiers, and what qualifies it ("loyal to X")."""
+    left, right = token.left_edge.i, token.i
+    for child in token.rights:
+        keeps = child.dep_ in {"amod", "compound", "nummod"} or (
+            child.dep_ == "prep" and child.lower_ in ACTOR_PREPOSITIONS
+        )
+        if not keeps:
+            break
+        right = child.right_edge.i
+    return token.doc[left : min(right + 1, left + MAX_ACTOR_TOKENS)]

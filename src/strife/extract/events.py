@@ -1,0 +1,311 @@
+"""Events of one article: sentences -> incidents, each with all its claims, reconciled.
+
+Each sentence is read once: its event type (``typing.py``), its casualty
+figures and perpetrators (``claims.py``), its places (spaCy's entities) and
+its victims (``actors.py``). A sentence of a type already seen joins that
+incident when nothing sets them apart (no other place, or a place the text
+calls a neighbourhood or district of it): "the massacre", "the killings" and
+each source's own figure then land on one event. A count over a stretch of
+time ("over the past three days") is an aggregate report and stays an event
+of its own. A figure in a sentence of no type belongs to the incident the
+article is talking about.
+
+Per event, the figures are reconciled (see ``docs/codebook.md``) and a
+perpetrator named differently by different sources is marked as disputed,
+each version with its sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from strife.document import Actor, Claim, Document, Event, Figures, Source
+from strife.extract.actors import victim_groups
+from strife.extract.attribution import Attribution
+from strife.extract.claims import SentenceClaim, figure_claims, perpetrator_claims
+from strife.extract.typing import classify_event
+from strife.taxonomy import EVENT_TYPES, codes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+STAGE = "extract"
+#: The outlet's own source id: the source of whatever the article states unattributed.
+OUTLET_ID = "s0"
+#: Counts above this are not a single incident's toll; the claim is dropped with W401.
+MAX_PLAUSIBLE_COUNT = 2_000_000
+#: A place named this way lies inside the incident's city rather than apart from it.
+SUB_PLACE = re.compile(
+    r"\b(neighbou?rhood|district|suburb|quarter|area|village|outskirts|camp)\b", re.I
+)
+#: A count over a stretch of time is a report of its own, not one incident's toll.
+AGGREGATE = re.compile(
+    r"\b(over|in|during) the (past|last|previous) (\w+ )?(days?|weeks?|months?|hours)\b|"
+    r"\bsince (monday|tuesday|wednesday|thursday|friday|saturday|sunday|last)\b",
+    re.I,
+)
+#: Entity labels that name where something happened.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: The reconciliation rule, named as the codebook names it.
+RECONCILE_RULE = "acled_lowest_specific"
+
+
+@dataclass(slots=True)
+class _Mention:
+    """What one sentence says about an incident."""
+
+    key: str | None
+    trigger: str
+    places: set[str]
+    sub_place: bool
+    aggregate: bool
+    claims: list[SentenceClaim]
+    victims: list[str]
+
+
+@dataclass(slots=True)
+class _Incident:
+    key: str
+    trigger: str
+    places: set[str] = field(default_factory=set)
+    aggregate: bool = False
+    claims: list[SentenceClaim] = field(default_factory=list)
+    victims: list[str] = field(default_factory=list)
+    typed: bool = True
+
+
+def extract_events(document: Document) -> None:
+    """Fill ``document.sources`` and ``document.events`` from ``document.parsed``."""
+    assert document.article is not None
+    incidents: list[_Incident] = []
+    for offset, doc in document.parsed:
+        previous: Attribution | None = None
+        for sentence in doc.sents:
+            mention = _read_sentence(sentence, previous=previous)
+            previous = _last_attribution(mention, previous)
+            if mention.key is None and not mention.claims:
+                continue
+            _place(mention, incidents, offset=offset)
+    registry = _Sources(document.article.publisher)
+    events = []
+    for incident in incidents:
+        event = _to_event(incident, registry, document)
+        if event is not None:
+            event.id = f"{document.id}-e{len(events) + 1}"
+            events.append(event)
+    document.sources = registry.sources
+    document.events = events
+
+
+def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
+    typing = classify_event(sentence)
+    claims = figure_claims(sentence, previous=previous)
+    claims += perpetrator_claims(sentence, previous=previous)
+    places = {ent.text for ent in sentence.ents if ent.label_ in PLACE_LABELS}
+    victims: list[str] = []
+    for claim in claims:
+        if claim.quantity is not None:
+            victims += victim_groups(_noun_phrase(sentence, claim))
+    return _Mention(
+        key=typing.key if typing else None,
+        trigger=typing.trigger if typing else "",
+        places=places,
+        sub_place=bool(SUB_PLACE.search(sentence.text)),
+        aggregate=bool(AGGREGATE.search(sentence.text)),
+        claims=claims,
+        victims=victims,
+    )
+
+
+def _noun_phrase(sentence: Span, claim: SentenceClaim) -> str:
+    span = sentence.doc.char_span(claim.start, claim.end, alignment_mode="expand")
+    if span is None:
+        return ""
+    noun = span.root.head if span.root.dep_ in {"nummod", "quantmod"} else span.root
+    return sentence.doc[noun.left_edge.i : noun.right_edge.i + 1].text
+
+
+def _last_attribution(mention: _Mention, previous: Attribution | None) -> Attribution | None:
+    for claim in reversed(mention.claims):
+        if claim.attribution is not None:
+            return claim.attribution
+    return previous
+
+
+def _place(mention: _Mention, incidents: list[_Incident], *, offset: int) -> None:
+    """Join the mention to its incident, or open a new one."""
+    shifted = [_shift(claim, offset) for claim in mention.claims]
+    target = None if mention.aggregate else _matching_incident(mention, incidents)
+    if target is None:
+        key = mention.key or (incidents[-1].key if incidents else None)
+        if key is None:
+            return  # figures with no incident in sight: nothing to tie them to
+        target = _Incident(key, mention.trigger, aggregate=mention.aggregate)
+        target.typed = mention.key is not None
+        incidents.append(target)
+    target.places |= mention.places
+    target.claims += shifted
+    target.victims += mention.victims
+
+
+def _matching_incident(mention: _Mention, incidents: list[_Incident]) -> _Incident | None:
+    for incident in reversed(incidents):
+        if incident.aggregate:
+            continue
+        if mention.key is None:
+            return incident  # an untyped figure belongs to the incident in view
+        same_kind = EVENT_TYPES[incident.key].category == EVENT_TYPES[mention.key].category
+        if not incident.typed and mention.key:
+            same_kind = True
+        apart = bool(mention.places and incident.places and not mention.places & incident.places)
+        if same_kind and (not apart or mention.sub_place):
+            if not incident.typed:
+                incident.key, incident.trigger, incident.typed = mention.key, mention.trigger, True
+            return incident
+    return None
+
+
+def _shift(claim: SentenceClaim, offset: int) -> SentenceClaim:
+    quantity = claim.quantity
+    if quantity is not None:
+        quantity = type(quantity)(
+            quantity.text,
+            quantity.start + offset,
+            quantity.end + offset,
+            quantity.value,
+            quantity.low,
+            quantity.high,
+            quantity.qualifier,
+        )
+    return SentenceClaim(
+        claim.property,
+        claim.start + offset,
+        claim.end + offset,
+        claim.attribution,
+        quantity=quantity,
+        actor_kind=claim.actor_kind,
+        hedge=claim.hedge,
+    )
+
+
+class _Sources:
+    """One Source per speaker, the outlet first."""
+
+    def __init__(self, publisher: str | None) -> None:
+        self.sources = [Source(OUTLET_ID, publisher or "the outlet", "outlet")]
+        self._by_name: dict[str, str] = {}
+
+    def id_for(self, attribution: Attribution | None) -> str:
+        if attribution is None:
+            return OUTLET_ID
+        key = re.sub(r"^(the|a|an)\s+", "", attribution.name.lower()).strip()
+        if key not in self._by_name:
+            source_id = f"s{len(self.sources)}"
+            self.sources.append(
+                Source(source_id, attribution.name, attribution.kind, attribution.person)
+            )
+            self._by_name[key] = source_id
+        return self._by_name[key]
+
+
+def _to_event(incident: _Incident, registry: _Sources, document: Document) -> Event | None:
+    assert document.article is not None
+    text = document.article.text
+    claims: list[Claim] = []
+    for found in incident.claims:
+        claim = _claim(found, registry, text, document)
+        if claim is not None and claim not in claims:
+            claims.append(claim)
+    event_type = EVENT_TYPES[incident.key]
+    event = Event(
+        id="",
+        category=event_type.category,
+        subtype=event_type.subtype,
+        codes=codes(incident.key),
+        claims=claims,
+        trigger=incident.trigger,
+        victims=sorted(set(incident.victims)),
+    )
+    event.actors = _actors(claims, event.victims)
+    perpetrators = {c.value for c in claims if c.property == "perpetrator" and c.hedge != "denied"}
+    event.perpetrator_disputed = len(perpetrators) > 1
+    event.fatalities = reconcile([c for c in claims if c.property == "fatalities"])
+    event.injuries = reconcile([c for c in claims if c.property == "injuries"])
+    event.confidence = _confidence(incident, claims)
+    return event
+
+
+def _claim(found: SentenceClaim, registry: _Sources, text: str, document: Document) -> Claim | None:
+    source = registry.id_for(found.attribution)
+    hedge = found.hedge or (found.attribution.hedge if found.attribution else "asserted")
+    quantity = found.quantity
+    if quantity is None:
+        return Claim(
+            source,
+            found.property,
+            found.actor_kind,
+            text[found.start : found.end],
+            found.start,
+            found.end,
+            hedge=hedge,
+        )
+    if quantity.low is not None and quantity.low > MAX_PLAUSIBLE_COUNT:
+        document.warn("W401", STAGE, f"dropped an implausible count: {quantity.text!r}")
+        return None
+    return Claim(
+        source,
+        found.property,
+        quantity.value,
+        text[quantity.start : quantity.end],
+        quantity.start,
+        quantity.end,
+        low=quantity.low,
+        high=quantity.high,
+        qualifier=quantity.qualifier,
+        hedge=hedge,
+    )
+
+
+def _actors(claims: list[Claim], victims: list[str]) -> list[Actor]:
+    actors: dict[str, Actor] = {}
+    for claim in claims:
+        if claim.property != "perpetrator" or not isinstance(claim.value, str):
+            continue
+        actor = actors.setdefault(claim.value, Actor("perpetrator", claim.text, claim.value))
+        if claim.source not in actor.sources:
+            actor.sources.append(claim.source)
+    found = list(actors.values())
+    if "civilians" in victims or {"women", "children"} & set(victims):
+        sources = sorted({c.source for c in claims if c.property == "fatalities"})
+        found.append(Actor("victim", ", ".join(victims), "civilians", sources=sources))
+    return found
+
+
+def reconcile(claims: list[Claim]) -> Figures:
+    """Low, best and high of one property over all its claims.
+
+    ``best`` follows ACLED's conservative rule: the lowest specific figure
+    (a vague word counts only when no source gives a number); ``low`` and
+    ``high`` span every claim (``high`` stays open when any claim is open).
+    """
+    if not claims:
+        return Figures()
+    lows = [c.low for c in claims if c.low is not None]
+    specific = [c.low for c in claims if c.low is not None and c.qualifier != "vague"]
+    highs = [c.high for c in claims]
+    return Figures(
+        low=min(lows) if lows else None,
+        best=min(specific) if specific else (min(lows) if lows else None),
+        high=None if any(h is None for h in highs) else max(h for h in highs if h is not None),
+        rule=RECONCILE_RULE,
+    )
+
+
+def _confidence(incident: _Incident, claims: list[Claim]) -> float:
+    score = 0.4 if incident.typed else 0.2
+    score += 0.2 * min(len({c.source for c in claims}), 2) / 2
+    score += 0.2 if any(c.property == "fatalities" for c in claims) else 0.0
+    score += 0.2 if incident.places else 0.0
+    return min(score, 1.0)
