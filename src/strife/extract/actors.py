@@ -39,8 +39,8 @@ ACTOR_CUES: tuple[tuple[str, str], ...] = (
     # Rebels, insurgents and jihadist groups.
     (
         r"rebels?|insurgents?|opposition (fighters|forces|groups?)|free syrian army|\bfsa\b|"
-        r"taliban|islamic state|\bisis\b|\bisil\b|daesh|al-?qaeda|al-?shabaa?b|boko haram|jihadists?|"
-        r"militants?|hezbollah|houthis?|nusra|guerrillas?|separatists?|haqqani",
+        r"taliban|islamic state|\bisis\b|\bisil\b|daesh|al-?qaeda|al-?shabaa?b|boko haram|"
+        r"jihadists?|militants?|hezbollah|houthis?|nusra|guerrillas?|separatists?|haqqani",
         "rebel_group",
     ),
     # Communal militias.
