@@ -17,12 +17,23 @@ from typer.testing import CliRunner
 
 from strife.cli import app
 from strife.errors import WARNINGS, error_classes
+from strife.extract.quantities import VAGUE_WORDS
 from strife.settings import setting_help
+from strife.taxonomy import EVENT_TYPES
 
 DOCS = Path(__file__).resolve().parent
 #: Help is rendered at a fixed width so the docs do not depend on the terminal.
 HELP_WIDTH = "88"
-COMMANDS = (["--help"], ["clean", "--help"], ["eval", "--help"], ["eval", "clean", "--help"])
+COMMANDS = (
+    ["--help"],
+    ["clean", "--help"],
+    ["extract", "--help"],
+    ["bench", "--help"],
+    ["eval", "--help"],
+    ["eval", "clean", "--help"],
+    ["eval", "claims", "--help"],
+    ["eval", "case2021", "--help"],
+)
 MARKER = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n).*?(<!-- /generated -->)", re.S)
 
 
@@ -49,7 +60,24 @@ def generated_parts() -> dict[str, str]:
     rows = ["| code | meaning |", "| --- | --- |"]
     rows += [f"| `{code}` | {text} |" for code, text in WARNINGS.items()]
     parts["warnings"] = "\n".join(rows) + "\n"
+    parts["taxonomy"] = _taxonomy_table()
+    rows = ["| word | low bound | why |", "| --- | ---: | --- |"]
+    rows += [f"| {word} | {low:,} | {why} |" for word, (low, why) in VAGUE_WORDS.items()]
+    parts["vague-words"] = "\n".join(rows) + "\n"
     return parts
+
+
+def _taxonomy_table() -> str:
+    rows = [
+        "| key | ACLED sub-event type | PLOVER | CAMEO |",
+        "| --- | --- | --- | --- |",
+    ]
+    for key, event_type in EVENT_TYPES.items():
+        acled = event_type.acled_sub_event_type or "(not in ACLED)"
+        rows.append(
+            f"| `{key}` | {acled} | {event_type.plover or ''} | {event_type.cameo or ''} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def render(text: str, parts: dict[str, str]) -> str:

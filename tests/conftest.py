@@ -314,3 +314,16 @@ def short_page(tmp_path: Path) -> WrittenPage:
     """A one-sentence undated story: cleaned, with warnings W202 and W204."""
     path = _write_page(tmp_path / "pages", "quarry-road.html", QUARRY_ROAD_HTML)
     return WrittenPage(path, QUARRY_ROAD_TITLE, "after a landslide blocked it for a week")
+
+
+# ---------------------------------------------------------------------------
+# spaCy model: the English pipeline, loaded once per session (test_extract_*.py)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """The pipeline strife.read loads (``en_core_web_sm``, lemmatizer excluded)."""
+    from strife.read import load_nlp
+
+    return load_nlp()

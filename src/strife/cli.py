@@ -227,6 +227,27 @@ def eval_claims(
     _run_eval(evaluate_claims, path, as_json=as_json, limit=limit, assignments=assignments)
 
 
+@eval_app.command("case2021")
+def eval_case2021(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CASE 2021 task 2: the folder or its case2021_task2.tsv (id, EventSnippet, "
+            "SubType).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Score event typing: sub-event type macro-F1 and accuracy on CASE 2021 snippets."""
+    from strife.evaluate.case2021 import evaluate_case2021
+
+    _run_eval(evaluate_case2021, path, as_json=as_json, limit=limit, assignments=assignments)
+
+
 def _run_eval(
     evaluate: Callable[..., EvalReport],
     path: Path,

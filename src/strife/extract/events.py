@@ -89,7 +89,7 @@ def extract_events(document: Document) -> None:
                 continue
             _place(mention, incidents, offset=offset)
     registry = _Sources(document.article.publisher)
-    events = []
+    events: list[Event] = []
     for incident in incidents:
         event = _to_event(incident, registry, document)
         if event is not None:
