@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from strife.evaluate import EvalReport
+from strife.evaluate.seed import Check
 from strife.settings import Settings
 
 #: Figures pinned by floors: accuracy only (speed depends on the machine).
-FLOORED_METRICS = ("f1", "precision", "recall", "article_checks")
+FLOORED_METRICS = ("f1", "precision", "recall", "article_checks", "event_checks")
 #: Systems held by floors: strife's own, not the anchors beside them.
 FLOORED_SYSTEMS = ("strife",)
 #: Metrics that count pages rather than measure a rate.
@@ -196,30 +197,43 @@ def _cell(metric: str, value: float | None) -> str:
 def _seed_benchmark(page: Path, *, settings: Settings) -> Benchmark:
     import time
 
-    from strife.clean import clean_document
-    from strife.evaluate.seed import check_article, load_gold
+    from strife.evaluate.seed import check_article, check_events, load_gold
     from strife.load import load_page
+    from strife.pipeline import extract_pipeline
 
     gold_file = page.with_name(f"{SEED_NAME}.gold.json")
+    gold = load_gold(gold_file)
     started = time.perf_counter()
-    document = clean_document(load_page(str(page), settings=settings), settings=settings)
+    document = extract_pipeline().run(load_page(str(page), settings=settings), settings=settings)
     assert document.article is not None
-    checks = check_article(document.article, load_gold(gold_file))
-    passed = sum(check.passed for check in checks)
+    article_checks = check_article(document.article, gold)
+    event_checks = check_events(document, gold)
     seconds = time.perf_counter() - started
-    report = EvalReport("seed", 1, seconds, {"strife": {"article_checks": passed / len(checks)}})
-    failed = [check.name for check in checks if not check.passed]
-    notes = [f"{passed} of {len(checks)} article checks pass"]
+    metrics = {
+        "article_checks": _share(article_checks),
+        "event_checks": _share(event_checks),
+    }
+    report = EvalReport("seed", 1, seconds, {"strife": metrics})
+    notes = [
+        f"{sum(c.passed for c in article_checks)} of {len(article_checks)} article checks and "
+        f"{sum(c.passed for c in event_checks)} of {len(event_checks)} event checks pass "
+        "(places and dates are the next stages' and not checked yet)"
+    ]
+    failed = [check.name for check in article_checks + event_checks if not check.passed]
     if failed:
         notes.append("failing: " + "; ".join(failed))
     return Benchmark(
         "seed",
-        f"strife clean ../shared/seed/{SEED_NAME}.txt",
-        f"the canonical example page and its hand-made reference ({len(checks)} article checks)",
+        f"strife extract ../shared/seed/{SEED_NAME}.txt",
+        "the canonical example page and its hand-made reference",
         _fingerprint(gold_file),
         report,
         notes,
     )
+
+
+def _share(checks: list[Check]) -> float:
+    return sum(check.passed for check in checks) / len(checks) if checks else 0.0
 
 
 def _fingerprint(path: Path) -> str:

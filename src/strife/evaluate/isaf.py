@@ -110,12 +110,12 @@ BASELINE_NUMBERS = {
 }
 _NUMBER = r"(?P<number>\d+|" + "|".join(BASELINE_NUMBERS) + r")"
 _BASELINE_KILLED = re.compile(
-    rf"\b{_NUMBER}\s+(?:[A-Za-z-]+\s+){{0,4}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
+    rf"\b{_NUMBER}\s+(?:(?!and\b|or\b)[A-Za-z-]+\s+){{0,4}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
     r"killed\b|\bkill(?:ed|ing)\s+" + _NUMBER.replace("number", "number2"),
     re.I,
 )
 _BASELINE_CAPTURED = re.compile(
-    rf"\b{_NUMBER}\s+(?:[A-Za-z-]+\s+){{0,4}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
+    rf"\b{_NUMBER}\s+(?:(?!and\b|or\b)[A-Za-z-]+\s+){{0,4}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
     r"(?:detained|arrested|captured)\b|\b(?:detain|arrest|captur)(?:ed|ing)\s+"
     + _NUMBER.replace("number", "number2"),
     re.I,

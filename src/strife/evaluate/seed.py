@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from strife.document import Article
+from strife.document import Article, Claim, Document, Event
 from strife.errors import InputError
 
 
@@ -83,3 +83,73 @@ def _published(article: Article, wanted: str) -> Check:
         and found.utcoffset() == expected.utcoffset()
     )
     return Check("published", ok, "" if ok else f"got {found!r}")
+
+
+def check_events(document: Document, gold: dict[str, Any]) -> list[Check]:
+    """Every violent event of the reference, matched to its best extracted event.
+
+    What this stage owns is checked: the category, each claim (property,
+    value, qualifier, source, the vague word or the perpetrator's kind), the
+    victims, a disputed or unknown perpetrator, the mechanism. Places and dates
+    belong to the locate and date stages and are not checked here.
+    """
+    names = {source.id: source.name for source in document.sources}
+    checks: list[Check] = []
+    for wanted in gold.get("events", []):
+        best: list[Check] = []
+        for event in document.events:
+            found = _event_checks(event, wanted, names)
+            if sum(c.passed for c in found) > sum(c.passed for c in best) or not best:
+                best = found
+        if not best:
+            best = [Check(f"{wanted['label']}: an event", False, "no events extracted")]
+        checks += best
+    return checks
+
+
+def _event_checks(event: Event, wanted: dict[str, Any], names: dict[str, str]) -> list[Check]:
+    label = wanted["label"]
+    checks = []
+    if wanted.get("category", "any") != "any":
+        checks.append(Check(f"{label}: category", event.category == wanted["category"]))
+    for claim in wanted.get("claims", []):
+        found = any(_claim_matches(c, claim, names) for c in event.claims)
+        checks.append(Check(f"{label}: {_describe(claim)}", found))
+    if wanted.get("perpetrator_disputed"):
+        checks.append(Check(f"{label}: perpetrator disputed", event.perpetrator_disputed))
+    if wanted.get("perpetrator_known") is False:
+        asserted = any(c.property == "perpetrator" and c.hedge == "asserted" for c in event.claims)
+        checks.append(Check(f"{label}: no perpetrator asserted as fact", not asserted))
+    if "victims_kind" in wanted:
+        kinds = {a.kind for a in event.actors if a.role == "victim"}
+        checks.append(
+            Check(f"{label}: victims {wanted['victims_kind']}", wanted["victims_kind"] in kinds)
+        )
+    if "mechanism_any" in wanted:
+        described = f"{event.trigger} {event.subtype}".lower().replace("_", " ")
+        hit = any(m.lower().replace("_", " ") in described for m in wanted["mechanism_any"])
+        checks.append(Check(f"{label}: mechanism", hit))
+    return checks
+
+
+def _claim_matches(claim: Claim, wanted: dict[str, Any], names: dict[str, str]) -> bool:
+    if claim.property != wanted["property"]:
+        return False
+    source = names.get(claim.source, "").lower()
+    if "source_any" in wanted and not any(s.lower() in source for s in wanted["source_any"]):
+        return False
+    if "text_any" in wanted and not any(
+        t.lower() in claim.text.lower() for t in wanted["text_any"]
+    ):
+        return False
+    if "actor_kind" in wanted and claim.value != wanted["actor_kind"]:
+        return False
+    if "value" in wanted and claim.value != wanted["value"]:
+        return False
+    return "qualifier" not in wanted or claim.qualifier == wanted["qualifier"]
+
+
+def _describe(claim: dict[str, Any]) -> str:
+    what = claim.get("value", claim.get("actor_kind", "/".join(claim.get("text_any", []))))
+    who = "/".join(claim.get("source_any", ["any source"]))
+    return f"{claim['property']} {what} {claim.get('qualifier', '')} per {who}".strip()

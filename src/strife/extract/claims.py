@@ -185,11 +185,19 @@ def _perpetrator_phrases(sentence: Span) -> list[tuple[Span, str | None]]:
             found.extend((_phrase(obj), None) for obj in token.children if obj.dep_ == "pobj")
         elif token.dep_ in {"nsubj"} and VIOLENT_VERBS.match(token.head.text):
             found.append((_phrase(token), None))
-        elif token.lower_ == "on" and token.head.lower_.startswith("blam"):
+        elif token.lower_ == "on" and _blame_verb(token):
             found.extend((_phrase(obj), "alleged") for obj in token.children if obj.dep_ == "pobj")
         elif token.dep_ == "dobj" and token.head.lower_.startswith(("accus", "blam")):
             found.append((_phrase(token), "alleged"))
     return found
+
+
+def _blame_verb(preposition: Token) -> bool:
+    """ "blamed X on Y": the "on" hangs from the verb or from its object."""
+    head = preposition.head
+    return head.lower_.startswith("blam") or (
+        head.dep_ == "dobj" and head.head.lower_.startswith("blam")
+    )
 
 
 def _violent_head(token: Token) -> bool:

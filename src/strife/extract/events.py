@@ -48,6 +48,11 @@ AGGREGATE = re.compile(
 )
 #: Entity labels that name where something happened.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Types outside ACLED's taxonomy (diplomacy, disasters, crime, attribution).
+OTHER_PREFIX = "other/"
+#: The type of figures that no trigger types and no incident is in view for: someone
+#: was killed or hurt, by someone (ACLED's residual category for one-sided violence).
+UNTYPED_KEY = "violence_against_civilians/attack"
 #: The reconciliation rule, named as the codebook names it.
 RECONCILE_RULE = "acled_lowest_specific"
 
@@ -80,6 +85,7 @@ def extract_events(document: Document) -> None:
     """Fill ``document.sources`` and ``document.events`` from ``document.parsed``."""
     assert document.article is not None
     incidents: list[_Incident] = []
+    current: _Incident | None = None
     for offset, doc in document.parsed:
         previous: Attribution | None = None
         for sentence in doc.sents:
@@ -87,7 +93,7 @@ def extract_events(document: Document) -> None:
             previous = _last_attribution(mention, previous)
             if mention.key is None and not mention.claims:
                 continue
-            _place(mention, incidents, offset=offset)
+            current = _place(mention, incidents, current, offset=offset) or current
     registry = _Sources(document.article.publisher)
     events: list[Event] = []
     for incident in incidents:
@@ -100,9 +106,13 @@ def extract_events(document: Document) -> None:
 
 
 def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
-    typing = classify_event(sentence)
     claims = figure_claims(sentence, previous=previous)
+    # The trigger nearest the first figure types it ("the massacre in Homs ... a car bomb
+    # exploded in Deraa, killing three" gives the three to the car bomb).
+    typing = classify_event(sentence, near=claims[0].start if claims else None)
     claims += perpetrator_claims(sentence, previous=previous)
+    if typing is not None and claims and typing.key.startswith(OTHER_PREFIX):
+        typing = None  # "blamed the deaths on ...": a claim about the incident in view
     places = {ent.text for ent in sentence.ents if ent.label_ in PLACE_LABELS}
     victims: list[str] = []
     for claim in claims:
@@ -134,31 +144,41 @@ def _last_attribution(mention: _Mention, previous: Attribution | None) -> Attrib
     return previous
 
 
-def _place(mention: _Mention, incidents: list[_Incident], *, offset: int) -> None:
-    """Join the mention to its incident, or open a new one."""
+def _place(
+    mention: _Mention,
+    incidents: list[_Incident],
+    current: _Incident | None,
+    *,
+    offset: int,
+) -> _Incident:
+    """Join the mention to its incident, or open a new one; returns that incident."""
     shifted = [_shift(claim, offset) for claim in mention.claims]
-    target = None if mention.aggregate else _matching_incident(mention, incidents)
+    target = None
+    if not mention.aggregate:
+        if mention.key is None and current is not None and not current.aggregate:
+            target = current  # an untyped figure belongs to the incident in view
+        elif mention.key is not None:
+            target = _matching_incident(mention, incidents)
     if target is None:
-        key = mention.key or (incidents[-1].key if incidents else None)
-        if key is None:
-            return  # figures with no incident in sight: nothing to tie them to
-        target = _Incident(key, mention.trigger, aggregate=mention.aggregate)
+        fallback = current.key if current is not None else UNTYPED_KEY
+        target = _Incident(mention.key or fallback, mention.trigger, aggregate=mention.aggregate)
         target.typed = mention.key is not None
         incidents.append(target)
     target.places |= mention.places
     target.claims += shifted
     target.victims += mention.victims
+    return target
 
 
 def _matching_incident(mention: _Mention, incidents: list[_Incident]) -> _Incident | None:
+    assert mention.key is not None
     for incident in reversed(incidents):
         if incident.aggregate:
             continue
-        if mention.key is None:
-            return incident  # an untyped figure belongs to the incident in view
-        same_kind = EVENT_TYPES[incident.key].category == EVENT_TYPES[mention.key].category
-        if not incident.typed and mention.key:
-            same_kind = True
+        same_kind = (
+            EVENT_TYPES[incident.key].category == EVENT_TYPES[mention.key].category
+            or not incident.typed
+        )
         apart = bool(mention.places and incident.places and not mention.places & incident.places)
         if same_kind and (not apart or mention.sub_place):
             if not incident.typed:

@@ -93,6 +93,8 @@ _PROTEST_KEYS = (PEACEFUL, INTERVENTION, EXCESSIVE, VIOLENT_DEMO)
 LATENESS_PENALTY = 0.9
 #: Weight lost by a trigger that names a cause or an intent, not the event.
 CONTEXT_PENALTY = 3.0
+#: With ``near``, the rank a trigger loses across the whole sentence's length.
+NEARNESS_PENALTY = 2.0
 #: Weights are divided by this to give a score in 0..1.
 MAX_WEIGHT = 11.0
 
@@ -307,7 +309,8 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     (CLASH, 4, r"\bkill\w* " + _gap(6) + r"(?:militants|terrorists|insurgents|rebels|"
      r"fighters|jihadists|gunmen)|\b(?:militants|terrorists|insurgents|rebels|jihadists) "
      r"(?:were |have been )?(?:killed|dead|wounded|eliminated)"),
-    (ATTACK, 7, r"\bshot dead|\bshot and killed|\bmassacre[sd]?\b|\bhacked to death|"
+    (ATTACK, 7, r"\bshot dead|\bshot and killed|\bmassacre[sd]?\b|\bbutcher(?:ed|ing)\b|"
+     r"\bslaughter(?:ed|ing)?\b|\bhacked to death|"
      r"\bbehead\w*|\bgunmen (?:\w+ )?opened fire|\bstabbed to death"),
     (ATTACK, 6.5, r"\bkill\w* " + _gap(4) + r"(?:civilians|villagers|farmers|residents|"
      r"people|worshippers|passengers|children|women)|\b(?:civilians|villagers|farmers|"
@@ -452,6 +455,7 @@ _GRIEVANCE = re.compile(
 #: Words that make what follows an intent, not an event ("plotting to launch attacks").
 _INTENT = re.compile(
     r"(?i:\b(?:plott\w*|plann\w*|plans?|intend\w*|tr(?:y|ied|ying)|attempt\w*|bid|aim\w*|"
+    r"fail\w*|refus\w*|unable|"
     r"sought|seek\w*|threaten\w*|vow\w*|ready|prepar\w*|order\w*|want\w*)\s+to|"
     r"\b(?:could|would|may|might|will)\b)" + _LOWER_WORDS
 )
@@ -465,12 +469,16 @@ _NEGATED = re.compile(
 )
 
 
-def classify_event(sentence: str | Span | Doc) -> EventTyping | None:
+def classify_event(sentence: str | Span | Doc, *, near: int | None = None) -> EventTyping | None:
     """The event type a sentence or short snippet reports, if any.
 
     Args:
         sentence: plain text, a spaCy ``Span`` (a sentence) or a ``Doc``. No
             model is needed: the rules read the text only.
+        near: a character offset (in the same coordinates as the result) of
+            what the caller is typing, such as a casualty figure: of two
+            triggers, the one closer to it wins ("as well as the massacre in
+            Homs, a car bomb exploded in Deraa, killing three").
 
     Returns:
         The winning type with its trigger and a score in 0..1 (how specific the
@@ -484,8 +492,17 @@ def classify_event(sentence: str | Span | Doc) -> EventTyping | None:
         offset = getattr(sentence, "start_char", 0)
     best: tuple[float, str, float, re.Match[str]] | None = None
     length = max(len(text), 1)
-    for key, weight, match in _candidates(text):
-        rank = weight - LATENESS_PENALTY * match.start() / length
+    candidates = _candidates(text)
+    if near is not None:
+        # The figure's own words ("killing three people") say someone died, not how.
+        apart = [c for c in candidates if not c[2].start() <= near - offset < c[2].end()]
+        candidates = apart or candidates
+    for key, weight, match in candidates:
+        if near is None:
+            rank = weight - LATENESS_PENALTY * match.start() / length
+        else:
+            distance = abs(offset + (match.start() + match.end()) / 2 - near)
+            rank = weight - NEARNESS_PENALTY * distance / length
         if best is None or rank > best[0]:
             best = (rank, key, weight, match)
     if best is None:
