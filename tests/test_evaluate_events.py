@@ -229,7 +229,7 @@ def _page(title: str, content: str) -> str:
 def test_evaluate_fakes_scores_cause_and_split_toll(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
-    path = _write_fakes(tmp_path)
+    _write_fakes(tmp_path)
     air, bomb = _page("Tellan market hit", FAKES_AIR), _page("Checkpoint bombing", FAKES_BOMB)
     executed = _page("Village executions", FAKES_EXECUTED)
     _stub(
@@ -451,7 +451,8 @@ def test_evaluate_wikievents_scores_head_words(
     assert report.n == 2
     assert report.failures["input"][0].startswith("line 3:")
     scores = report.systems["strife"]
-    # right: gunmen, guards, checkpoint; wrong: faro (not governor); missed: governor, farmers, korvin
+    # right: gunmen, guards, checkpoint; wrong: faro (gold: governor);
+    # missed: governor, farmers, korvin
     assert scores["arg_precision"] == pytest.approx(3 / 4)
     assert scores["arg_recall"] == pytest.approx(3 / 6)
     assert scores["arg_f1"] == pytest.approx(6 / 10)

@@ -19,6 +19,11 @@ from strife.document import Caption
 #: A prose block ends like a sentence, in Latin or CJK punctuation (a closing quote or
 #: bracket may follow).
 SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
+#: A sentence boundary inside a block: its end punctuation, a space, a capital.
+INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+[\"“‘(]?[A-Z]")
+#: A block with this many sentences inside is prose even if its last one lost its stop
+#: (scraped text often ends on a credit line or a cut-off sentence).
+MIN_INNER_SENTENCES = 5
 #: Evidence a weak-chrome block needs for its chrome neighbours to carry it over.
 SMOOTHING_MIN_SCORE = 1.5
 
@@ -42,11 +47,17 @@ def classify_blocks(texts: list[str], *, prose_min_words: int) -> list[Block]:
             block.kind, block.caption = "caption", caption
         elif is_chrome(block.text, voice=voice):
             block.kind = "chrome"
-        elif block.words >= prose_min_words and SENTENCE_END.search(block.text):
+        elif block.words >= prose_min_words and _sentence_shaped(block.text):
             block.kind = "prose"
     _drop_caption_echoes(blocks)
     _smooth_chrome(blocks, voice=voice)
     return blocks
+
+
+def _sentence_shaped(text: str) -> bool:
+    if SENTENCE_END.search(text):
+        return True
+    return len(INNER_SENTENCE_END.findall(text)) >= MIN_INNER_SENTENCES
 
 
 def _drop_caption_echoes(blocks: list[Block]) -> None:

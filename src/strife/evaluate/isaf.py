@@ -109,15 +109,15 @@ BASELINE_NUMBERS = {
     "numerous": 4,
 }
 _NUMBER = r"(?P<number>\d+|" + "|".join(BASELINE_NUMBERS) + r")"
+_NUMBER_AFTER = _NUMBER.replace("number", "number2")
+#: Up to four words between a number and its verb, never across "and" ("one X and two Y").
+_BETWEEN = r"(?:(?!and\b|or\b)[A-Za-z-]+\s+){0,4}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
 _BASELINE_KILLED = re.compile(
-    rf"\b{_NUMBER}\s+(?:(?!and\b|or\b)[A-Za-z-]+\s+){{0,4}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
-    r"killed\b|\bkill(?:ed|ing)\s+" + _NUMBER.replace("number", "number2"),
-    re.I,
+    rf"\b{_NUMBER}\s+{_BETWEEN}killed\b|\bkill(?:ed|ing)\s+{_NUMBER_AFTER}", re.I
 )
 _BASELINE_CAPTURED = re.compile(
-    rf"\b{_NUMBER}\s+(?:(?!and\b|or\b)[A-Za-z-]+\s+){{0,4}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
-    r"(?:detained|arrested|captured)\b|\b(?:detain|arrest|captur)(?:ed|ing)\s+"
-    + _NUMBER.replace("number", "number2"),
+    rf"\b{_NUMBER}\s+{_BETWEEN}(?:detained|arrested|captured)\b|"
+    rf"\b(?:detain|arrest|captur)(?:ed|ing)\s+{_NUMBER_AFTER}",
     re.I,
 )
 _BASELINE_FACTS = (

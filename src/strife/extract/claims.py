@@ -47,10 +47,16 @@ MAX_HEAD_STEPS = 3
 HYPOTHETICAL = frozenset({"could", "would", "might", "may", "should"})
 #: A toll for a whole war or period, which the guide says to skip as an incident figure.
 CUMULATIVE = re.compile(
-    r"\bsince (the (start|beginning|outbreak)|(19|20)\d\d|march 2011)|\bso far this year\b|"
-    r"\b(since|during) the (war|conflict|uprising|revolution)\b|\bin total\b",
+    r"\bsince (the (start|beginning|outbreak)|(19|20)\d\d|(january|february|march|april|may|"
+    r"june|july|august|september|october|november|december) (19|20)\d\d)|"
+    r"\bso far this year\b|\b(since|during|throughout) the (war|conflict|uprising|revolution|"
+    r"crisis)\b|\b(war|conflict|uprising|crisis) (began|started|erupted|broke out)\b|"
+    r"\bin total\b|\bdeath toll (of|in) the (war|conflict)\b",
     re.I,
 )
+#: A count this large in a sentence about a war is that war's toll, not an incident's.
+WAR_TOLL_MIN = 10_000
+WAR_WORDS = re.compile(r"\b(war|conflict|uprising|revolution|crisis|fighting)\b", re.I)
 #: Verbs whose subject is the one who did it (active voice).
 VIOLENT_VERBS = re.compile(
     r"^(kill\w*|attack\w*|shell\w*|bomb\w*|fir(e|ed|ing)|shoot\w*|shot|massacr\w*|butcher\w*|"
@@ -98,6 +104,8 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
         prop = _counted_property(span)
         if prop is None:
             continue
+        if (quantity.low or 0) >= WAR_TOLL_MIN and WAR_WORDS.search(sentence.text):
+            continue
         shifted = Quantity(
             quantity.text,
             start,
@@ -143,6 +151,11 @@ def _counted_property(span: Span) -> str | None:
 
 
 def _governing_tokens(span: Span) -> list[Token]:
+    """The count, its noun, the noun's modifiers, and its heads up to the first verb.
+
+    Stopping at the verb keeps a count in one clause from being read by a cue in
+    another ("hundreds fled the town where three were killed").
+    """
     root = span.root
     tokens: list[Token] = [root]
     noun = root.head if root.dep_ in {"nummod", "quantmod", "amod"} else root
@@ -152,11 +165,14 @@ def _governing_tokens(span: Span) -> list[Token]:
         tokens.append(noun.head.head)  # "scores of men": men -> of -> scores
     head = noun
     for _ in range(MAX_HEAD_STEPS):
-        if head.head is head:
+        if head.head is head or head.pos_ in {"VERB", "AUX"}:
             break
         head = head.head
         tokens.append(head)
         tokens.extend(child for child in head.children if child.dep_ in {"acl", "amod"})
+    if head.pos_ in {"VERB", "AUX"}:
+        # "the death toll rose to 45": the cue is the verb's subject.
+        tokens.extend(c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "attr"})
     return tokens
 
 

@@ -46,6 +46,8 @@ AGGREGATE = re.compile(
     r"\bsince (monday|tuesday|wednesday|thursday|friday|saturday|sunday|last)\b",
     re.I,
 )
+#: A title shorter than this is too generic to spot where the body repeats it.
+HEADLINE_MIN_CHARS = 20
 #: Entity labels that name where something happened.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Types outside ACLED's taxonomy (diplomacy, disasters, crime, attribution).
@@ -86,11 +88,13 @@ def extract_events(document: Document) -> None:
     assert document.article is not None
     incidents: list[_Incident] = []
     current: _Incident | None = None
+    repeats = _headline_repeats(document.article.text, document.article.title)
     for offset, doc in document.parsed:
         previous: Attribution | None = None
         for sentence in doc.sents:
             mention = _read_sentence(sentence, previous=previous)
             previous = _last_attribution(mention, previous)
+            mention.claims = [c for c in mention.claims if not _inside(c, offset, repeats)]
             if mention.key is None and not mention.claims:
                 continue
             current = _place(mention, incidents, current, offset=offset) or current
@@ -103,6 +107,17 @@ def extract_events(document: Document) -> None:
             events.append(event)
     document.sources = registry.sources
     document.events = events
+
+
+def _headline_repeats(text: str, title: str | None) -> list[tuple[int, int]]:
+    """Where the body repeats the headline: its figures are the headline's, said again."""
+    if not title or len(title) < HEADLINE_MIN_CHARS:
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(title), text)]
+
+
+def _inside(claim: SentenceClaim, offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= claim.start + offset < end for start, end in spans)
 
 
 def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
