@@ -49,6 +49,9 @@ CANDIDATE_WORDS = re.compile(
     r"displac|refugee)",
     re.I,
 )
+#: Sentences kept on each side of one worth parsing, for its speaker and pronouns.
+CONTEXT_SENTENCES = 1
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 #: spaCy works on at most this many characters at once; longer paragraphs are split.
 MAX_PARAGRAPH_CHARS = 5000
 BATCH_SIZE = 64
@@ -81,15 +84,45 @@ def load_nlp() -> Language:
 
 
 def candidate_passages(text: str) -> list[tuple[int, str]]:
-    """Paragraphs of ``text`` worth parsing, each with its character offset."""
+    """Runs of sentences worth parsing, each with its character offset into ``text``.
+
+    A sentence is worth parsing when it has a word of violence, politics or
+    casualties, or a digit; its neighbours come along (a quotation's speaker or
+    a "he said" is often in the next sentence). Runs never cross paragraphs.
+    """
     passages = []
-    for match in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
-        paragraph = match.group(0)
-        if not CANDIDATE_WORDS.search(paragraph) and not re.search(r"\d", paragraph):
-            continue
-        for offset, piece in _split_long(paragraph):
-            passages.append((match.start() + offset, piece))
+    for paragraph in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
+        bounds = _sentence_bounds(paragraph.group(0))
+        wanted = [
+            bool(CANDIDATE_WORDS.search(paragraph.group(0)[start:end]))
+            or any(ch.isdigit() for ch in paragraph.group(0)[start:end])
+            for start, end in bounds
+        ]
+        keep = [
+            any(wanted[max(0, i - CONTEXT_SENTENCES) : i + CONTEXT_SENTENCES + 1])
+            for i in range(len(bounds))
+        ]
+        run_start: int | None = None
+        for index, (start, end) in enumerate(bounds):
+            if keep[index] and run_start is None:
+                run_start = start
+            last = index + 1 == len(bounds) or not keep[index + 1]
+            if keep[index] and last and run_start is not None:
+                piece = paragraph.group(0)[run_start:end]
+                for offset, part in _split_long(piece):
+                    passages.append((paragraph.start() + run_start + offset, part))
+                run_start = None
     return passages
+
+
+def _sentence_bounds(paragraph: str) -> list[tuple[int, int]]:
+    """Cheap sentence spans (a stop, a space, a capital), enough to choose what to parse."""
+    bounds, start = [], 0
+    for match in SENTENCE_BREAK.finditer(paragraph):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(paragraph)))
+    return [(a, b) for a, b in bounds if b > a]
 
 
 def read_documents(documents: Iterable[Document], *, settings: Settings) -> Iterator[Document]:
