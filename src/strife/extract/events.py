@@ -55,6 +55,8 @@ OTHER_PREFIX = "other/"
 #: The type of figures that no trigger types and no incident is in view for: someone
 #: was killed or hurt, by someone (ACLED's residual category for one-sided violence).
 UNTYPED_KEY = "violence_against_civilians/attack"
+#: Claims that are counts, as opposed to actors.
+FIGURE_PROPERTIES = frozenset({"fatalities", "injuries", "arrests", "abductions"})
 #: The reconciliation rule, named as the codebook names it.
 RECONCILE_RULE = "acled_lowest_specific"
 
@@ -100,8 +102,9 @@ def extract_events(document: Document) -> None:
             current = _place(mention, incidents, current, offset=offset) or current
     registry = _Sources(document.article.publisher)
     events: list[Event] = []
+    seen: set[tuple[object, ...]] = set()
     for incident in incidents:
-        event = _to_event(incident, registry, document)
+        event = _to_event(incident, registry, document, seen)
         if event is not None:
             event.id = f"{document.id}-e{len(events) + 1}"
             events.append(event)
@@ -245,14 +248,32 @@ class _Sources:
         return self._by_name[key]
 
 
-def _to_event(incident: _Incident, registry: _Sources, document: Document) -> Event | None:
+def _to_event(
+    incident: _Incident, registry: _Sources, document: Document, seen: set[tuple[object, ...]]
+) -> Event | None:
+    """The incident as an Event; ``None`` when it only repeated figures already given.
+
+    A source that repeats a figure (the lead sentence echoing the headline, a
+    summary paragraph) gives one claim, at its first mention, as the guide for
+    hand annotation asks; ``seen`` holds the figures given so far.
+    """
     assert document.article is not None
     text = document.article.text
     claims: list[Claim] = []
+    repeated = 0
     for found in incident.claims:
         claim = _claim(found, registry, text, document)
-        if claim is not None and claim not in claims:
+        if claim is None:
+            continue
+        key = (claim.source, claim.property, claim.low, claim.high, claim.value)
+        if claim.property in FIGURE_PROPERTIES and key in seen:
+            repeated += 1
+            continue
+        seen.add(key)
+        if claim not in claims:
             claims.append(claim)
+    if repeated and not claims:
+        return None
     event_type = EVENT_TYPES[incident.key]
     event = Event(
         id="",
