@@ -74,9 +74,7 @@ def _taxonomy_table() -> str:
     ]
     for key, event_type in EVENT_TYPES.items():
         acled = event_type.acled_sub_event_type or "(not in ACLED)"
-        rows.append(
-            f"| `{key}` | {acled} | {event_type.plover or ''} | {event_type.cameo or ''} |"
-        )
+        rows.append(f"| `{key}` | {acled} | {event_type.plover or ''} | {event_type.cameo or ''} |")
     return "\n".join(rows) + "\n"
 
 

@@ -1,0 +1,128 @@
+"""The extract stage end to end on short articles we wrote, and the reconciliation rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from strife.document import Claim, Document
+from strife.extract.events import reconcile
+from strife.pipeline import extract_pipeline, run_text
+from strife.settings import Settings
+
+MARKET_ATTACK = """Gunmen kill villagers in Tal Rima market, rival sources blame each other
+
+Opposition activists said that dozens of men, women and children had been killed by \
+pro-government militias in the market town of Tal Rima on Sunday.
+
+The Regional Rights Monitor, a group that documents abuses, said 27 people had been \
+killed in the attack. State television blamed the killings on "armed gangs".
+
+In a separate incident, a roadside bomb exploded near the northern city of Qasr Hamad, \
+killing four soldiers, the army said.
+
+No one was killed when a second device was found and defused on Monday. Officials warned \
+that further attacks could kill hundreds.
+"""
+
+
+@pytest.fixture(scope="module")
+def market(nlp: Any) -> Document:
+    return run_text(extract_pipeline(), MARKET_ATTACK, settings=Settings(), location="market")
+
+
+def _sources(document: Document) -> dict[str, str]:
+    return {source.id: source.name for source in document.sources}
+
+
+def _figures(document: Document) -> list[tuple[str, int | str | None, str, str]]:
+    names = _sources(document)
+    return [
+        (claim.property, claim.value, str(claim.qualifier), names[claim.source])
+        for event in document.events
+        for claim in event.claims
+        if claim.property in {"fatalities", "injuries"}
+    ]
+
+
+def test_extract_events_keep_each_figure_with_its_source(market: Document) -> None:
+    figures = _figures(market)
+    assert ("fatalities", None, "vague", "Opposition activists") in figures
+    assert ("fatalities", 27, "exact", "Regional Rights Monitor") in figures
+    assert ("fatalities", 4, "exact", "the army") in figures
+
+
+def test_extract_events_separate_incidents_by_type_and_place(market: Document) -> None:
+    by_figure = {
+        claim.value: event.category
+        for event in market.events
+        for claim in event.claims
+        if claim.property == "fatalities"
+    }
+    assert by_figure[27] == "violence_against_civilians"
+    assert by_figure[4] == "explosions_remote_violence"
+
+
+def test_extract_events_mark_a_disputed_perpetrator(market: Document) -> None:
+    attack = next(e for e in market.events if any(c.value == 27 for c in e.claims))
+    kinds = {actor.kind for actor in attack.actors if actor.role == "perpetrator"}
+    assert "pro_government_militia" in kinds
+    assert attack.perpetrator_disputed
+    assert "civilians" in {actor.kind for actor in attack.actors if actor.role == "victim"}
+
+
+def test_extract_events_make_no_claim_the_text_does_not_make(market: Document) -> None:
+    values = {value for _, value, _, _ in _figures(market)}
+    assert 0 not in values  # "No one was killed"
+    assert 100 not in values  # "could kill hundreds" is a warning, not a toll
+
+
+def test_extract_events_offsets_point_at_the_claim_words(market: Document) -> None:
+    assert market.article is not None
+    for event in market.events:
+        for claim in event.claims:
+            assert market.article.text[claim.start : claim.end] == claim.text
+
+
+def test_extract_events_drop_absurd_counts_with_a_warning(nlp: Any) -> None:
+    text = (
+        "Officials dispute toll\n\nRebels said the air strikes killed 10000000000 people in the "
+        "valley on Friday, a figure officials called absurd."
+    )
+    document = run_text(extract_pipeline(), text, settings=Settings())
+    assert all(c.low is None or c.low < 10**9 for e in document.events for c in e.claims)
+    assert "W401" in {problem.code for problem in document.problems}
+
+
+def test_extract_events_skip_war_tolls(nlp: Any) -> None:
+    text = (
+        "A long war\n\nMore than 300,000 people have been killed since the war began in 2011, "
+        "a monitoring group said. On Tuesday, shelling killed three children in the old city."
+    )
+    document = run_text(extract_pipeline(), text, settings=Settings())
+    values = [c.value for e in document.events for c in e.claims if c.property == "fatalities"]
+    assert values == [3]
+
+
+def _claim(value: int | None, low: int | None, high: int | None, qualifier: str) -> Claim:
+    return Claim("s1", "fatalities", value, "x", 0, 1, low=low, high=high, qualifier=qualifier)
+
+
+def test_extract_reconcile_takes_the_lowest_specific_figure() -> None:
+    figures = reconcile(
+        [
+            _claim(None, 20, None, "vague"),  # "scores"
+            _claim(45, 45, 45, "exact"),
+            _claim(100, 101, None, "more_than"),
+        ]
+    )
+    assert (figures.low, figures.best, figures.high) == (20, 45, None)
+    assert figures.rule == "acled_lowest_specific"
+
+
+def test_extract_reconcile_uses_a_vague_bound_only_when_nothing_else() -> None:
+    figures = reconcile([_claim(None, 12, None, "vague")])
+    assert (figures.low, figures.best, figures.high) == (12, 12, None)
+    closed = reconcile([_claim(10, 10, 15, "range"), _claim(12, 12, 12, "exact")])
+    assert (closed.low, closed.best, closed.high) == (10, 10, 15)
