@@ -33,6 +33,9 @@ COMMANDS = (
     ["eval", "clean", "--help"],
     ["eval", "claims", "--help"],
     ["eval", "case2021", "--help"],
+    ["eval", "isaf", "--help"],
+    ["eval", "fakes", "--help"],
+    ["eval", "wikievents", "--help"],
 )
 MARKER = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n).*?(<!-- /generated -->)", re.S)
 

@@ -248,6 +248,64 @@ def eval_case2021(
     _run_eval(evaluate_case2021, path, as_json=as_json, limit=limit, assignments=assignments)
 
 
+@eval_app.command("isaf")
+def eval_isaf(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The ISAF press releases: isaf.jsonl or its folder.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Score event types and minimum killed and captured counts on ISAF press releases."""
+    from strife.evaluate.isaf import evaluate_isaf
+
+    _run_eval(evaluate_isaf, path, as_json=as_json, limit=limit, assignments=assignments)
+
+
+@eval_app.command("fakes")
+def eval_fakes(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The FA-KES set: fakes.csv or its folder (label-1 rows are scored).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Score cause of death and civilian and non-civilian counts on FA-KES articles."""
+    from strife.evaluate.fakes import evaluate_fakes
+
+    _run_eval(evaluate_fakes, path, as_json=as_json, limit=limit, assignments=assignments)
+
+
+@eval_app.command("wikievents")
+def eval_wikievents(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The WikiEvents set: dev.jsonl or its folder.", metavar="PATH", show_default=False
+        ),
+    ],
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Score attacker, victim, place and communicator arguments on WikiEvents."""
+    from strife.evaluate.wikievents import evaluate_wikievents
+
+    _run_eval(evaluate_wikievents, path, as_json=as_json, limit=limit, assignments=assignments)
+
+
 def _run_eval(
     evaluate: Callable[..., EvalReport],
     path: Path,

@@ -689,7 +689,10 @@ def _fits(speaker: Token, candidate: Attribution) -> bool:
     if word in candidate.name.lower():
         return True
     kind = classify_source(_phrase(speaker).text)
-    return named and not is_person and (word in GENERIC_BACK_NOUNS or kind == candidate.kind)
+    if kind != "unnamed":
+        # "a monitoring group" is a monitor: it may be the Observatory, not the hospital staff.
+        return named and not is_person and kind == candidate.kind
+    return named and not is_person and word in GENERIC_BACK_NOUNS
 
 
 def _same_person(person: str, candidate: Attribution) -> bool:

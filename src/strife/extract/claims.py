@@ -171,8 +171,9 @@ def _governing_tokens(span: Span) -> list[Token]:
         tokens.append(head)
         tokens.extend(child for child in head.children if child.dep_ in {"acl", "amod"})
     if head.pos_ in {"VERB", "AUX"}:
-        # "the death toll rose to 45": the cue is the verb's subject.
-        tokens.extend(c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "attr"})
+        # "the death toll rose to 45": the cue is the verb's subject;
+        # "put the death toll at 15": its object.
+        tokens.extend(c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"})
     return tokens
 
 

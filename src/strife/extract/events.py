@@ -55,6 +55,11 @@ OTHER_PREFIX = "other/"
 #: The type of figures that no trigger types and no incident is in view for: someone
 #: was killed or hurt, by someone (ACLED's residual category for one-sided violence).
 UNTYPED_KEY = "violence_against_civilians/attack"
+#: Categories whose incidents have dead and wounded.
+VIOLENT_CATEGORIES = frozenset(
+    {"battles", "explosions_remote_violence", "violence_against_civilians", "riots", "protests"}
+)
+CASUALTY_PROPERTIES = frozenset({"fatalities", "injuries"})
 #: Claims that are counts, as opposed to actors.
 FIGURE_PROPERTIES = frozenset({"fatalities", "injuries", "arrests", "abductions"})
 #: The reconciliation rule, named as the codebook names it.
@@ -129,8 +134,11 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
     # exploded in Deraa, killing three" gives the three to the car bomb).
     typing = classify_event(sentence, near=claims[0].start if claims else None)
     claims += perpetrator_claims(sentence, previous=previous)
-    if typing is not None and claims and typing.key.startswith(OTHER_PREFIX):
-        typing = None  # "blamed the deaths on ...": a claim about the incident in view
+    casualties = any(c.property in CASUALTY_PROPERTIES for c in claims)
+    if typing is not None and claims and _cannot_carry(typing.key, casualties=casualties):
+        # "blamed the deaths on ...", "put the toll at 15 and said shops were destroyed":
+        # claims about the incident in view, not a new incident of that type.
+        typing = None
     places = {ent.text for ent in sentence.ents if ent.label_ in PLACE_LABELS}
     victims: list[str] = []
     for claim in claims:
@@ -145,6 +153,12 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
         claims=claims,
         victims=victims,
     )
+
+
+def _cannot_carry(key: str, *, casualties: bool) -> bool:
+    if key.startswith(OTHER_PREFIX):
+        return True
+    return casualties and EVENT_TYPES[key].category not in VIOLENT_CATEGORIES
 
 
 def _noun_phrase(sentence: Span, claim: SentenceClaim) -> str:
@@ -173,9 +187,9 @@ def _place(
     shifted = [_shift(claim, offset) for claim in mention.claims]
     target = None
     if not mention.aggregate:
-        if mention.key is None and current is not None and not current.aggregate:
-            target = current  # an untyped figure belongs to the incident in view
-        elif mention.key is not None:
+        if mention.key is None:
+            target = _incident_in_view(mention, incidents, current)
+        else:
             target = _matching_incident(mention, incidents)
     if target is None:
         fallback = current.key if current is not None else UNTYPED_KEY
@@ -186,6 +200,22 @@ def _place(
     target.claims += shifted
     target.victims += mention.victims
     return target
+
+
+def _incident_in_view(
+    mention: _Mention, incidents: list[_Incident], current: _Incident | None
+) -> _Incident | None:
+    """An untyped figure belongs to the incident in view, if that kind of incident has such
+    figures (the dead of "shops were destroyed. Hospitals received nine bodies." belong to
+    the attack before, not to the destruction)."""
+    ordered = ([current] if current is not None else []) + list(reversed(incidents))
+    needs_violence = any(c.property in CASUALTY_PROPERTIES for c in mention.claims)
+    for incident in ordered:
+        if incident.aggregate:
+            continue
+        if not needs_violence or EVENT_TYPES[incident.key].category in VIOLENT_CATEGORIES:
+            return incident
+    return None
 
 
 def _matching_incident(mention: _Mention, incidents: list[_Incident]) -> _Incident | None:
