@@ -25,7 +25,7 @@ from strife.document import Actor, Claim, Document, Event, Figures, Source
 from strife.extract.actors import victim_groups
 from strife.extract.attribution import Attribution
 from strife.extract.claims import SentenceClaim, figure_claims, perpetrator_claims
-from strife.extract.typing import classify_event
+from strife.extract.typing import GENERIC_CASUALTY, classify_event
 from strife.taxonomy import EVENT_TYPES, codes
 
 if TYPE_CHECKING:
@@ -135,6 +135,10 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
     typing = classify_event(sentence, near=claims[0].start if claims else None)
     claims += perpetrator_claims(sentence, previous=previous)
     casualties = any(c.property in CASUALTY_PROPERTIES for c in claims)
+    if typing is not None and GENERIC_CASUALTY.fullmatch(typing.trigger):
+        # "civilians were killed" says people died, not how: the incident takes its type
+        # from the first sentence that says how (an untyped incident is re-typed then).
+        typing = None
     if typing is not None and claims and _cannot_carry(typing.key, casualties=casualties):
         # "blamed the deaths on ...", "put the toll at 15 and said shops were destroyed":
         # claims about the incident in view, not a new incident of that type.

@@ -93,6 +93,13 @@ _PROTEST_KEYS = (PEACEFUL, INTERVENTION, EXCESSIVE, VIOLENT_DEMO)
 LATENESS_PENALTY = 0.9
 #: Weight lost by a trigger that names a cause or an intent, not the event.
 CONTEXT_PENALTY = 3.0
+#: A trigger that only says people died ("civilians were killed", "killing"): with
+#: ``near``, it gives way to any trigger that says how.
+GENERIC_CASUALTY = re.compile(
+    r"(?:[\w'’-]+\s+){0,4}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?"
+    r"(?:kill(?:ed|ing|s)?|dead|died|deaths?|slain|lost their lives)(?:\s+[\w'’-]+){0,3}",
+    re.I,
+)
 #: With ``near``, the rank a trigger loses across the whole sentence's length.
 NEARNESS_PENALTY = 2.0
 #: Weights are divided by this to give a score in 0..1.
@@ -494,9 +501,11 @@ def classify_event(sentence: str | Span | Doc, *, near: int | None = None) -> Ev
     length = max(len(text), 1)
     candidates = _candidates(text)
     if near is not None:
-        # The figure's own words ("killing three people") say someone died, not how.
+        # The figure's own words ("killing three people") say someone died, not how, and
+        # so does any bare casualty phrase when the sentence names a weapon or a method.
         apart = [c for c in candidates if not c[2].start() <= near - offset < c[2].end()]
-        candidates = apart or candidates
+        specific = [c for c in apart if not GENERIC_CASUALTY.fullmatch(c[2].group(0))]
+        candidates = specific or apart or candidates
     for key, weight, match in candidates:
         if near is None:
             rank = weight - LATENESS_PENALTY * match.start() / length
