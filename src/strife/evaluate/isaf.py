@@ -30,10 +30,12 @@ Metrics:
 - ``event_type_f1``: micro-F1 of the label sets over all releases
   (2·TP / (2·TP + FP + FN), one TP per label in both sets);
 - ``min_killed_exact`` / ``min_captured_exact``: share of releases whose count
-  equals the gold. strife's count is, per event, the reconciled figure of
-  that property (strife's ``reconcile``: the lowest specific figure, so one
-  incident told twice is not counted twice), summed over the release's
-  events (separate incidents add up); 0 when no claim;
+  equals the gold. strife's killed count is, per event, the reconciled
+  figure (strife's ``reconcile``: the lowest specific figure, so one
+  incident told twice is not counted twice); its captured count adds up each
+  source's arrest claims (a release names its detainees group by group) and
+  keeps the lowest source total. Both are summed over the release's events
+  (separate incidents add up); 0 when no claim;
 - ``articles_per_second``: releases over the time spent inside each system.
 
 The ``baseline`` system reads the facts from keywords ("detained" ->
@@ -58,7 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strife.document import Document
+from strife.document import Document, Event
 from strife.errors import InputError, StrifeError
 from strife.evaluate import EvalReport
 from strife.evaluate.fakes import CIVILIANS, victim_kind
@@ -229,14 +231,26 @@ def strife_facts(document: Document) -> set[str]:
 
 def strife_answer(document: Document) -> Answer:
     """strife's labels and counts for one release."""
-    from strife.extract.events import reconcile
-
     killed = captured = 0
     for event in document.events:
         killed += event.fatalities.best or 0
-        arrests = [claim for claim in event.claims if claim.property == "arrests"]
-        captured += reconcile(arrests).best or 0
+        captured += _detainees(event)
     return Answer(labels_for(strife_facts(document)), killed, captured)
+
+
+def _detainees(event: Event) -> int:
+    """Everyone a release says was detained in one operation.
+
+    A release lists its detainees group by group ("captured a Taliban leader ...
+    also detained two suspected insurgents"), so one source's arrest claims are
+    added up (the extractor already drops a figure a source repeats); across
+    sources the lowest total is kept, as ACLED's rule keeps the lowest figure.
+    """
+    totals: dict[str, int] = {}
+    for claim in event.claims:
+        if claim.property == "arrests" and claim.low is not None:
+            totals[claim.source] = totals.get(claim.source, 0) + claim.low
+    return min(totals.values(), default=0)
 
 
 def baseline_answer(page: str) -> Answer:

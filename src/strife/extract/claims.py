@@ -41,6 +41,10 @@ PROPERTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("arrests", re.compile(r"^(arrest\w*|detain\w*|detention|captur\w*|rounded)$", re.I)),
     ("abductions", re.compile(r"^(abduct\w*|kidnap\w*|hostages?)$", re.I)),
 )
+#: Verbs whose singular object is one person detained or abducted.
+SINGULAR_CUES = tuple(
+    (prop, cue) for prop, cue in PROPERTY_CUES if prop in {"arrests", "abductions"}
+)
 #: How far up the parse a count may be from the word that says what it counts.
 MAX_HEAD_STEPS = 3
 #: Modal verbs that make a statement hypothetical.
@@ -117,6 +121,31 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
         )
         source = attribute(sentence.doc, start, end, previous=previous)
         claims.append(SentenceClaim(prop, start, end, source, quantity=shifted))
+    return claims
+
+
+def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[SentenceClaim]:
+    """One person detained or abducted, named without a number ("captured a Taliban leader").
+
+    Counts of one matter where each detainee is listed (a press release names
+    its leader first, then "also detained two"); a singular person noun with
+    "a"/"an" as the object of an arrest verb, or the subject of its passive, is 1.
+    """
+    claims = []
+    for token in sentence:
+        if token.tag_ != "NN" or token.dep_ not in {"dobj", "nsubjpass"}:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children):
+            continue
+        prop = next((p for p, cue in SINGULAR_CUES if cue.match(token.head.text)), None)
+        if prop is None or _is_negated_or_hypothetical(token.doc[token.i : token.i + 1]):
+            continue
+        phrase = _phrase(token)
+        quantity = Quantity(phrase.text, phrase.start_char, phrase.end_char, 1, 1, 1, "exact")
+        source = attribute(sentence.doc, phrase.start_char, phrase.end_char, previous=previous)
+        claims.append(
+            SentenceClaim(prop, phrase.start_char, phrase.end_char, source, quantity=quantity)
+        )
     return claims
 
 

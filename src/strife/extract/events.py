@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING
 from strife.document import Actor, Claim, Document, Event, Figures, Source
 from strife.extract.actors import victim_groups
 from strife.extract.attribution import Attribution
-from strife.extract.claims import SentenceClaim, figure_claims, perpetrator_claims
+from strife.extract.claims import (
+    SentenceClaim,
+    figure_claims,
+    perpetrator_claims,
+    singular_claims,
+)
 from strife.extract.typing import GENERIC_CASUALTY, classify_event
 from strife.taxonomy import EVENT_TYPES, codes
 
@@ -130,6 +135,7 @@ def _inside(claim: SentenceClaim, offset: int, spans: list[tuple[int, int]]) -> 
 
 def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
     claims = figure_claims(sentence, previous=previous)
+    claims += singular_claims(sentence, previous=previous)
     # The trigger nearest the first figure types it ("the massacre in Homs ... a car bomb
     # exploded in Deraa, killing three" gives the three to the car bomb).
     typing = classify_event(sentence, near=claims[0].start if claims else None)
