@@ -153,20 +153,25 @@ def test_evaluate_isaf_civilian_figures_are_civilian_harm() -> None:
     assert isaf.strife_facts(document) == {"clash", "civilian_harm"}
 
 
-def test_evaluate_isaf_sums_events_and_takes_the_lowest_figure_of_each() -> None:
-    text = "Forces detained three men. Later, about five men were detained, and 2 more held."
-    first = _figure(text, "three", "arrests", 3)
-    second = _figure(text, "five", "arrests", 5)
-    third = _figure(text, "2", "arrests", 2)
+def test_evaluate_isaf_adds_a_sources_groups_and_keeps_the_lowest_source() -> None:
+    text = (
+        "Forces captured one leader and detained two men, the army said; police said 2 were held."
+    )
+    leader = _figure(text, "one", "arrests", 1)
+    men = _figure(text, "two", "arrests", 2)
+    police = _figure(text, "2", "arrests", 2, source="s1")
+    later = "In a second raid, 4 men were detained."
     document = _document(
         "x",
-        text,
+        text + " " + later,
         [
-            _event("strategic_developments/arrests", [first, second]),
-            _event("strategic_developments/arrests", [third]),
+            _event("strategic_developments/arrests", [leader, men, police]),
+            _event("strategic_developments/arrests", [_figure(later, "4", "arrests", 4)]),
         ],
     )
-    assert isaf.strife_answer(document).captured == 3 + 2
+    # First event: the army's groups add up to 3, the police say 2: the lowest, 2.
+    # Separate events add up: 2 + 4.
+    assert isaf.strife_answer(document).captured == 2 + 4
 
 
 def test_evaluate_isaf_baseline_reads_keywords_and_first_numbers() -> None:
