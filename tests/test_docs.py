@@ -52,7 +52,7 @@ def test_docs_readme_starts_with_the_two_setup_commands() -> None:
     assert len(blocks) >= 2
     run, test = blocks[0].strip(), blocks[1].strip()
     assert "pip install" in run
-    assert "strife clean" in run
+    assert "strife extract" in run
     assert "pip install" in test
     assert "pytest" in test
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,26 @@ from strife.evaluate.seed import Check
 from strife.settings import Settings
 
 #: Figures pinned by floors: accuracy only (speed depends on the machine).
-FLOORED_METRICS = ("f1", "precision", "recall", "article_checks", "event_checks")
+FLOORED_METRICS = (
+    "f1",
+    "precision",
+    "recall",
+    "article_checks",
+    "event_checks",
+    "claim_recall",
+    "claim_precision",
+    "attribution_accuracy",
+    "qualifier_accuracy",
+    "macro_f1",
+    "accuracy",
+    "event_type_f1",
+    "min_killed_exact",
+    "min_captured_exact",
+    "cause_accuracy",
+    "civilians_exact",
+    "noncivilians_exact",
+    "arg_f1",
+)
 #: Systems held by floors: strife's own, not the anchors beside them.
 FLOORED_SYSTEMS = ("strife",)
 #: Metrics that count pages rather than measure a rate.
@@ -35,6 +55,15 @@ COUNT_METRICS = frozenset({"empty_pages"})
 #: Floors are set this far under the measured figure, so run-to-run noise does not fail.
 FLOOR_MARGIN = 0.005
 SEED_NAME = "independent-2012-03-12-homs"
+#: (evaluation, folder under eval/dev, the file its fingerprint is taken of, what it is).
+EVAL_SETS = (
+    ("clean", "scrapinghub", "ground-truth.json", "ScrapingHub article-extraction-benchmark"),
+    ("claims", "attribution", "claims.jsonl", "hand-annotated casualty claims (FA-KES)"),
+    ("case2021", "case2021", "case2021_task2.tsv", "CASE 2021 task 2 event snippets"),
+    ("isaf", "isaf", "isaf.jsonl", "ISAF press releases"),
+    ("fakes", "fakes", "fakes.csv", "FA-KES Syrian-war articles, label-1 rows"),
+    ("wikievents", "wikievents", "dev.jsonl", "WikiEvents articles"),
+)
 #: Published figures the run is compared with, beside the anchors run in the same process.
 PUBLISHED_ANCHORS = {
     "clean": "Published anchors: trafilatura 2.0 F1 0.958, newspaper4k 0.949, "
@@ -76,21 +105,22 @@ def run_benchmarks(
         if progress:
             progress("seed page")
         results.append(_seed_benchmark(seed, settings=settings))
-    scrapinghub = shared / "eval" / "dev" / "scrapinghub"
-    if scrapinghub.exists():
+    for name, folder, data_file, description in EVAL_SETS:
+        path = shared / "eval" / "dev" / folder
+        if not (path / data_file).exists():
+            continue
         if progress:
-            progress("clean: scrapinghub")
-        from strife.evaluate.clean import evaluate_clean
-
-        report = evaluate_clean(scrapinghub, settings=settings)
+            progress(f"{name}: {folder}")
+        evaluate = getattr(import_module(f"strife.evaluate.{name}"), f"evaluate_{name}")
+        report = evaluate(path, settings=settings)
         results.append(
             Benchmark(
-                "clean",
-                "strife eval clean ../shared/eval/dev/scrapinghub",
-                f"ScrapingHub article-extraction-benchmark, development half ({report.n} pages)",
-                _fingerprint(scrapinghub / "ground-truth.json"),
+                name,
+                f"strife eval {name} ../shared/eval/dev/{folder}",
+                f"{description}, development half ({report.n} items)",
+                _fingerprint(path / data_file),
                 report,
-                [PUBLISHED_ANCHORS["clean"]],
+                [PUBLISHED_ANCHORS[name]] if name in PUBLISHED_ANCHORS else [],
             )
         )
     return results
