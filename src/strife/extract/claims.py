@@ -41,6 +41,10 @@ PROPERTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("arrests", re.compile(r"^(arrest\w*|detain\w*|detention|captur\w*|rounded)$", re.I)),
     ("abductions", re.compile(r"^(abduct\w*|kidnap\w*|hostages?)$", re.I)),
 )
+#: A count of part of a group already counted ("18 injured, two of them seriously").
+PARTITIVE = re.compile(
+    r"\s+of\s+(them|those|whom|these|the (dead|victims|wounded|injured|killed))\b", re.I
+)
 #: Verbs whose singular object is one person detained or abducted.
 SINGULAR_CUES = tuple(
     (prop, cue) for prop, cue in PROPERTY_CUES if prop in {"arrests", "abductions"}
@@ -105,6 +109,8 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
         span = sentence.doc.char_span(start, end, alignment_mode="expand")
         if span is None or _is_negated_or_hypothetical(span):
             continue
+        if PARTITIVE.match(sentence.text, quantity.end):
+            continue  # "two of them seriously": part of a figure already given
         prop = _counted_property(span)
         if prop is None:
             continue
@@ -199,10 +205,12 @@ def _governing_tokens(span: Span) -> list[Token]:
         head = head.head
         tokens.append(head)
         tokens.extend(child for child in head.children if child.dep_ in {"acl", "amod"})
-    if head.pos_ in {"VERB", "AUX"}:
+    if head.pos_ in {"VERB", "AUX"} and noun.dep_ in {"pobj", "attr"}:
         # "the death toll rose to 45": the cue is the verb's subject;
-        # "put the death toll at 15": its object.
-        tokens.extend(c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"})
+        # "put the death toll at 15": its object. Only for a count in a phrase of the
+        # verb: the subject of "One showed the bodies" is not a count of bodies.
+        cues = {"nsubj", "nsubjpass", "attr", "dobj"}
+        tokens.extend(c for c in head.children if c.dep_ in cues)
     return tokens
 
 

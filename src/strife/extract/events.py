@@ -65,6 +65,10 @@ VIOLENT_CATEGORIES = frozenset(
     {"battles", "explosions_remote_violence", "violence_against_civilians", "riots", "protests"}
 )
 CASUALTY_PROPERTIES = frozenset({"fatalities", "injuries"})
+#: Categories whose triggers are common words ("agreement", "talks", "prices"): an event
+#: of them with no claim needs a trigger at least this specific.
+WEAK_CATEGORIES = frozenset({"strategic_developments", "other"})
+WEAK_MIN_SCORE = 0.5
 #: Claims that are counts, as opposed to actors.
 FIGURE_PROPERTIES = frozenset({"fatalities", "injuries", "arrests", "abductions"})
 #: The reconciliation rule, named as the codebook names it.
@@ -77,6 +81,7 @@ class _Mention:
 
     key: str | None
     trigger: str
+    score: float
     places: set[str]
     sub_place: bool
     aggregate: bool
@@ -88,6 +93,7 @@ class _Mention:
 class _Incident:
     key: str
     trigger: str
+    score: float = 0.0
     places: set[str] = field(default_factory=set)
     aggregate: bool = False
     claims: list[SentenceClaim] = field(default_factory=list)
@@ -157,6 +163,7 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
     return _Mention(
         key=typing.key if typing else None,
         trigger=typing.trigger if typing else "",
+        score=typing.score if typing else 0.0,
         places=places,
         sub_place=bool(SUB_PLACE.search(sentence.text)),
         aggregate=bool(AGGREGATE.search(sentence.text)),
@@ -203,7 +210,9 @@ def _place(
             target = _matching_incident(mention, incidents)
     if target is None:
         fallback = current.key if current is not None else UNTYPED_KEY
-        target = _Incident(mention.key or fallback, mention.trigger, aggregate=mention.aggregate)
+        target = _Incident(
+            mention.key or fallback, mention.trigger, mention.score, aggregate=mention.aggregate
+        )
         target.typed = mention.key is not None
         incidents.append(target)
     target.places |= mention.places
@@ -315,6 +324,8 @@ def _to_event(
     if repeated and not claims:
         return None
     event_type = EVENT_TYPES[incident.key]
+    if not claims and event_type.category in WEAK_CATEGORIES and incident.score < WEAK_MIN_SCORE:
+        return None  # "under an agreement with lenders": a word, not an event
     event = Event(
         id="",
         category=event_type.category,
