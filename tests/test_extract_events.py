@@ -126,3 +126,45 @@ def test_extract_reconcile_uses_a_vague_bound_only_when_nothing_else() -> None:
     assert (figures.low, figures.best, figures.high) == (12, 12, None)
     closed = reconcile([_claim(10, 10, 15, "range"), _claim(12, 12, 12, "exact")])
     assert (closed.low, closed.best, closed.high) == (10, 10, 15)
+
+
+def _claims_of(text: str) -> list[tuple[str, int | str | None, str]]:
+    document = run_text(extract_pipeline(), text, settings=Settings())
+    return [(c.property, c.value, c.text) for e in document.events for c in e.claims]
+
+
+def test_extract_events_parts_of_a_figure_are_not_figures(nlp: Any) -> None:
+    claims = _claims_of(
+        "Market attack\n\nThe air strike killed 21 people, including three children, and "
+        "wounded 18, two of them seriously, medics said."
+    )
+    values = {value for prop, value, _ in claims if prop in {"fatalities", "injuries"}}
+    assert values == {21, 18}
+
+
+def test_extract_events_killed_or_injured_counts_neither(nlp: Any) -> None:
+    claims = _claims_of(
+        "Shelling hits suburbs\n\nActivists said hundreds of people were killed or injured "
+        "in the shelling of the eastern suburbs on Friday."
+    )
+    assert [c for c in claims if c[0] in {"fatalities", "injuries"}] == []
+
+
+def test_extract_events_one_detainee_named_without_a_number(nlp: Any) -> None:
+    claims = _claims_of(
+        "Raid in the north\n\nA joint force captured a militant commander during a raid on a "
+        "compound in the north on Sunday. The force also detained two suspected fighters."
+    )
+    arrests = sorted(value for prop, value, _ in claims if prop == "arrests")
+    assert arrests == [1, 2]
+
+
+def test_extract_events_the_weapon_types_the_incident_not_the_dying(nlp: Any) -> None:
+    document = run_text(
+        extract_pipeline(),
+        "Strikes on the old city\n\nAt least 15 civilians were killed and many wounded in "
+        "fresh air strikes on the old city on Sunday, rescuers said.",
+        settings=Settings(),
+    )
+    typed = {e.subtype for e in document.events if any(c.value == 15 for c in e.claims)}
+    assert typed == {"air_drone_strike"}

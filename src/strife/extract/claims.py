@@ -45,6 +45,8 @@ PROPERTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 PARTITIVE = re.compile(
     r"\s+of\s+(them|those|whom|these|the (dead|victims|wounded|injured|killed))\b", re.I
 )
+#: A count introduced as part of another ("killed 21 people, including three children").
+SUBSET = re.compile(r"\b(including|among them|among whom|of whom|of which)\s*$", re.I)
 #: Verbs whose singular object is one person detained or abducted.
 SINGULAR_CUES = tuple(
     (prop, cue) for prop, cue in PROPERTY_CUES if prop in {"arrests", "abductions"}
@@ -109,8 +111,10 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
         span = sentence.doc.char_span(start, end, alignment_mode="expand")
         if span is None or _is_negated_or_hypothetical(span):
             continue
-        if PARTITIVE.match(sentence.text, quantity.end):
-            continue  # "two of them seriously": part of a figure already given
+        if PARTITIVE.match(sentence.text, quantity.end) or SUBSET.search(
+            sentence.text, 0, quantity.start
+        ):
+            continue  # "two of them", "including three children": part of a figure given
         prop = _counted_property(span)
         if prop is None:
             continue
@@ -177,12 +181,26 @@ def perpetrator_claims(sentence: Span, *, previous: Attribution | None) -> list[
 
 
 def _counted_property(span: Span) -> str | None:
-    """What a count counts, from the words that govern it or that it governs."""
+    """What a count counts, from the words that govern it or that it governs.
+
+    "killed or injured" counts both together, neither alone: no claim.
+    """
     for token in _governing_tokens(span):
         for prop, cue in PROPERTY_CUES:
             if cue.match(token.text):
-                return prop
+                return None if _either_or(token) else prop
     return None
+
+
+def _either_or(token: Token) -> bool:
+    """ "killed or injured": a cue joined by "or" to another cue."""
+    joined = [c for c in token.children if c.dep_ == "conj"]
+    if token.dep_ == "conj":
+        joined.append(token.head)
+    has_or = any(c.lower_ == "or" for c in token.children) or any(
+        c.lower_ == "or" for c in token.head.children
+    )
+    return has_or and any(cue.match(other.text) for other in joined for _, cue in PROPERTY_CUES)
 
 
 def _governing_tokens(span: Span) -> list[Token]:
