@@ -125,14 +125,16 @@ def baseline_claims(page: str) -> list[FoundClaim]:
 
 
 def _strife_claims(document: Any) -> list[FoundClaim]:
+    from strife.extract.events import OUTLET_ID
+
     names = {source.id: (source.name, source.kind) for source in document.sources}
     found = []
     for event in document.events:
         for claim in event.claims:
             if claim.property in PROPERTIES:
                 name, kind = names.get(claim.source, ("", "unnamed"))
-                if kind == "outlet":
-                    name = "OUTLET"
+                if claim.source == OUTLET_ID:
+                    name = "OUTLET"  # the article's own outlet, not another outlet it cites
                 found.append(
                     FoundClaim(claim.property, claim.low, claim.high, claim.qualifier, name, kind)
                 )

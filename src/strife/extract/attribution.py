@@ -248,7 +248,11 @@ def attribute(
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    credit = _credit_in_clause(span.root) or _credit_of_quote(doc, start, end)
+    credit = (
+        _credit_in_clause(span.root)
+        or _credit_of_quote(doc, start, end)
+        or _credit_of_trailing_report(span)
+    )
     return None if credit is None else _attribution(credit, previous)
 
 
@@ -279,6 +283,21 @@ def _credit_in_clause(anchor: Token) -> _Credit | None:
         if credit is not None or node.head.i == node.i:
             return credit
         child, node = node, node.head
+
+
+def _credit_of_trailing_report(span: Span) -> _Credit | None:
+    """ "... killed 12 people and wounded 50 state media reported": the sentence ends on
+    "X reported" but the parser, with the comma missing, hung it below the fact's clause.
+    The closing reporting verb of the fact's sentence, after the fact, credits it.
+    """
+    sentence = span.sent
+    last = next((t for t in reversed(sentence) if not t.is_punct), None)
+    if last is None or last.i < span.end or span.root in last.subtree:
+        return None
+    verb = last if last.pos_ in {"VERB", "AUX"} else None
+    if verb is None or any(t.i >= span.start and t.i < span.end for t in verb.subtree):
+        return None
+    return _verb_credit(verb)
 
 
 def _credit_at(node: Token, child: Token) -> _Credit | None:
