@@ -412,7 +412,10 @@ def test_extract_attribution_classify_source(name: str, context: str, kind: str)
 def test_extract_attribution_sentence_final_report_without_a_comma(nlp: Any) -> None:
     """Scraped text loses commas; "... killed nine children local activists reported" still
     credits the activists though the parser hangs the report below the fact."""
-    text = "Government shelling hit a school killing nine children and 14 others local activists have reported."
+    text = (
+        "Government shelling hit a school killing nine children and 14 others "
+        "local activists have reported."
+    )
     doc = nlp(text)
     start = text.index("nine")
     found = attribute(doc, start, start + len("nine"))
