@@ -45,6 +45,18 @@ PROPERTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 PARTITIVE = re.compile(
     r"\s+of\s+(them|those|whom|these|the (dead|victims|wounded|injured|killed))\b", re.I
 )
+#: Nouns a count can count that are not people: places, buildings, weapons, spans of time.
+NOT_PEOPLE = frozenset(
+    re.findall(
+        r"\w+",
+        """districts villages towns cities provinces areas neighbourhoods neighborhoods regions
+    homes houses buildings shops vehicles cars trucks tanks rockets missiles shells mortars
+    bombs strikes airstrikes raids attacks operations days hours weeks months years times
+    rounds sites schools hospitals mosques churches locations positions checkpoints bases
+    points fronts aircraft helicopters jets drones weapons kilometres kilometers miles metres
+    meters incidents cases occasions""",
+    )
+)
 #: A count introduced as part of another ("killed 21 people, including three children").
 SUBSET = re.compile(r"\b(including|among them|among whom|of whom|of which)\s*$", re.I)
 #: Verbs whose singular object is one person detained or abducted.
@@ -116,7 +128,7 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
         ):
             continue  # "two of them", "including three children": part of a figure given
         prop = _counted_property(span)
-        if prop is None:
+        if prop is None or _counts_things(span):
             continue
         if (quantity.low or 0) >= WAR_TOLL_MIN and WAR_WORDS.search(sentence.text):
             continue
@@ -178,6 +190,13 @@ def perpetrator_claims(sentence: Span, *, previous: Attribution | None) -> list[
             )
         )
     return claims
+
+
+def _counts_things(span: Span) -> bool:
+    """ "killed in two other districts": the count's noun is not people."""
+    root = span.root
+    noun = root.head if root.dep_ in {"nummod", "quantmod", "amod"} else root
+    return noun.lower_ in NOT_PEOPLE
 
 
 def _counted_property(span: Span) -> str | None:

@@ -129,10 +129,16 @@ def extract_events(document: Document) -> None:
 
 
 def _headline_repeats(text: str, title: str | None) -> list[tuple[int, int]]:
-    """Where the body repeats the headline: its figures are the headline's, said again."""
-    if not title or len(title) < HEADLINE_MIN_CHARS:
+    """Where the body repeats the headline: its figures are the headline's, said again.
+
+    Words are matched, not characters: a scraped body often repeats the headline with
+    its punctuation lost ("kills 12, wounds 50:" as "kills 12 wounds 50").
+    """
+    words = re.findall(r"\w+", title or "")
+    if len(" ".join(words)) < HEADLINE_MIN_CHARS:
         return []
-    return [(m.start(), m.end()) for m in re.finditer(re.escape(title), text)]
+    pattern = re.compile(r"\W+".join(re.escape(word) for word in words), re.I)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 def _inside(claim: SentenceClaim, offset: int, spans: list[tuple[int, int]]) -> bool:
