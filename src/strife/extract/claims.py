@@ -163,6 +163,8 @@ def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[Sen
         if prop is None or _is_negated_or_hypothetical(token.doc[token.i : token.i + 1]):
             continue
         phrase = _phrase(token)
+        if SUBSET.search(sentence.doc.text, 0, phrase.start_char):
+            continue  # "detained four men, including a commander": counted already
         quantity = Quantity(phrase.text, phrase.start_char, phrase.end_char, 1, 1, 1, "exact")
         source = attribute(sentence.doc, phrase.start_char, phrase.end_char, previous=previous)
         claims.append(
