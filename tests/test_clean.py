@@ -407,3 +407,26 @@ def test_clean_text_one_paragraph_brief_keeps_its_body() -> None:
     article = _clean_text(f"Border blast wounds two soldiers\n\n{brief}\n")
     assert article.title == "Border blast wounds two soldiers"
     assert article.text == brief
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        (
+            "Shelling kills 12 in old city - Region - World - The Valley Courier",
+            "Shelling kills 12 in old city",
+        ),
+        ("Floods cut off northern villages | Daily Meridian", "Floods cut off northern villages"),
+        (
+            "The long war - a timeline of the fighting since 2011",
+            "The long war - a timeline of the fighting since 2011",
+        ),
+        ("Talks resume in Geneva", "Talks resume in Geneva"),
+    ],
+)
+def test_clean_text_title_loses_the_sites_trail(title: str, headline: str) -> None:
+    body = (
+        "Delegations from both sides met on Monday for the first time in three months, "
+        "officials said, and agreed to meet again next week to discuss prisoner releases."
+    )
+    assert _clean_text(f"{title}\n\n{body}\n").title == headline

@@ -168,3 +168,11 @@ def test_extract_events_the_weapon_types_the_incident_not_the_dying(nlp: Any) ->
     )
     typed = {e.subtype for e in document.events if any(c.value == 15 for c in e.claims)}
     assert typed == {"air_drone_strike"}
+
+
+def test_extract_events_one_as_a_pronoun_is_no_count(nlp: Any) -> None:
+    claims = _claims_of(
+        "Funeral in the old town\n\nMourners carried the body of a loved one through the "
+        "streets after shelling killed six people on Friday, residents said."
+    )
+    assert [value for prop, value, _ in claims if prop == "fatalities"] == [6]

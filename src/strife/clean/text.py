@@ -51,6 +51,10 @@ TRANSPARENT_KINDS = frozenset({"caption", "chrome"})
 LISTING_MIN_STAMPS = 2
 #: A title or standfirst has between these many words.
 HEADLINE_WORDS = (3, 40)
+#: What separates a headline from the site's name and sections.
+TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
+#: A trailing part of a title this short is a label (a section, the site's name).
+SITE_LABEL_WORDS = 3
 #: Hard-wrapped text: most lines stop near one width and none runs far past it.
 WRAP_WIDTH = (55, 100)
 
@@ -204,7 +208,7 @@ def _read_header(blocks: list[Block]) -> _Header:
         ):
             header.authors = authors
         elif header.title is None and _is_headline(text) and not _is_menu(blocks, index):
-            header.title = text
+            header.title = strip_site_suffix(text)
         elif (
             header.title is not None
             and header.subtitle is None
@@ -216,6 +220,16 @@ def _read_header(blocks: list[Block]) -> _Header:
         else:
             header.leftovers.append(text)
     return header
+
+
+def strip_site_suffix(title: str) -> str:
+    """A headline without the site's trail: "Mortar fire kills 12 - Region - World - Ahram"
+    -> "Mortar fire kills 12". Parts after " - " or " | " go when each is a short label."""
+    parts = TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and len(parts[-1].split()) <= SITE_LABEL_WORDS:
+        parts.pop()
+    head = " - ".join(parts) if TITLE_SEPARATOR.search(title) else title
+    return head if len(head.split()) >= HEADLINE_WORDS[0] else title
 
 
 def _is_headline(text: str, *, allow_full_stop: bool = False) -> bool:

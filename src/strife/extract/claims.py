@@ -121,7 +121,7 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
     for quantity in find_quantities(sentence.text):
         start, end = base + quantity.start, base + quantity.end
         span = sentence.doc.char_span(start, end, alignment_mode="expand")
-        if span is None or _is_negated_or_hypothetical(span):
+        if span is None or _is_negated_or_hypothetical(span) or _pronoun_one(span):
             continue
         if PARTITIVE.match(sentence.text, quantity.end) or SUBSET.search(
             sentence.text, 0, quantity.start
@@ -192,6 +192,14 @@ def perpetrator_claims(sentence: Span, *, previous: Attribution | None) -> list[
             )
         )
     return claims
+
+
+def _pronoun_one(span: Span) -> bool:
+    """ "the body of a loved one", "the wounded one": "one" as a pronoun, not a count."""
+    first = span[0]
+    if first.lower_ != "one" or first.i == 0:
+        return False
+    return first.nbor(-1).pos_ in {"DET", "ADJ", "PRON"}
 
 
 def _counts_things(span: Span) -> bool:
