@@ -199,7 +199,8 @@ def _pronoun_one(span: Span) -> bool:
     first = span[0]
     if first.lower_ != "one" or first.i == 0:
         return False
-    return first.nbor(-1).pos_ in {"DET", "ADJ", "PRON"}
+    before = first.nbor(-1)
+    return first.tag_ == "NN" or before.pos_ in {"DET", "ADJ", "PRON"} or before.dep_ == "amod"
 
 
 def _counts_things(span: Span) -> bool:
