@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strife.errors import InputError, StrifeError
+from strife.errors import InputError
 from strife.evaluate import EvalReport
+from strife.evaluate._systems import Item, run_systems
 from strife.settings import Settings
 
 PROPERTIES = ("fatalities", "injuries")
@@ -84,31 +84,18 @@ def evaluate_claims(
     progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
     """Score strife and the keyword baseline on the annotated claims under ``path``."""
-    from strife.pipeline import extract_pipeline, run_text
-
     articles, gold = _load(path)
-    keys = [key for key in articles if key in gold][:limit]
-    pipeline = extract_pipeline()
-    tallies = {"strife": _Tally(), "baseline": _Tally()}
-    failures: dict[str, list[str]] = {}
-    started = time.perf_counter()
-    for done, key in enumerate(keys, 1):
-        page = articles[key]
-        clock = time.perf_counter()
-        try:
-            document = run_text(pipeline, page, settings=settings, location=key)
-            found = _strife_claims(document)
-        except StrifeError as exc:
-            failures.setdefault("strife", []).append(f"{key}: {exc}")
-            found = []
-        tallies["strife"].add(gold[key], found, time.perf_counter() - clock)
-        clock = time.perf_counter()
-        tallies["baseline"].add(gold[key], baseline_claims(page), time.perf_counter() - clock)
-        if progress:
-            progress(done, len(keys))
-    systems = {name: tally.metrics() for name, tally in tallies.items()}
-    return EvalReport(
-        f"claims:{path.name}", len(keys), time.perf_counter() - started, systems, failures
+    items = [Item(key, articles[key], gold[key]) for key in articles if key in gold][:limit]
+    return run_systems(
+        f"claims:{path.name}",
+        items,
+        settings=settings,
+        strife_answer=_strife_claims,
+        baseline_answer=baseline_claims,
+        empty_answer=list,
+        new_tally=_Tally,
+        failures={},
+        progress=progress,
     )
 
 

@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import csv
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from strife.document import Claim, Document, Event
-from strife.errors import InputError, StrifeError
+from strife.errors import InputError
 from strife.evaluate import EvalReport
+from strife.evaluate._systems import Item, run_systems
 from strife.settings import Settings
 
 DATA_FILE = "fakes.csv"
@@ -129,13 +129,6 @@ class Answer:
     noncivilians: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    key: str
-    page: str
-    gold: Answer
-
-
 def evaluate_fakes(
     path: Path,
     *,
@@ -158,30 +151,18 @@ def evaluate_fakes(
     Raises:
         InputError: the file is missing, unreadable or has no credible row.
     """
-    from strife.pipeline import extract_pipeline, run_text
-
     failures: dict[str, list[str]] = {}
-    rows = _load(path, failures)[:limit]
-    pipeline = extract_pipeline()
-    tallies = {"strife": _Tally(), "baseline": _Tally()}
-    started = time.perf_counter()
-    for done, row in enumerate(rows, 1):
-        clock = time.perf_counter()
-        try:
-            document = run_text(pipeline, row.page, settings=settings, location=row.key)
-            answer = strife_answer(document)
-        except StrifeError as exc:
-            failures.setdefault("strife", []).append(f"{row.key}: {exc}")
-            answer = Answer()
-        tallies["strife"].add(row.gold, answer, time.perf_counter() - clock)
-        clock = time.perf_counter()
-        answer = baseline_answer(row.page)
-        tallies["baseline"].add(row.gold, answer, time.perf_counter() - clock)
-        if progress:
-            progress(done, len(rows))
-    systems = {name: tally.metrics() for name, tally in tallies.items()}
-    elapsed = time.perf_counter() - started
-    return EvalReport(f"fakes:{path.name}", len(rows), elapsed, systems, failures)
+    return run_systems(
+        f"fakes:{path.name}",
+        _load(path, failures)[:limit],
+        settings=settings,
+        strife_answer=strife_answer,
+        baseline_answer=baseline_answer,
+        empty_answer=Answer,
+        new_tally=_Tally,
+        failures=failures,
+        progress=progress,
+    )
 
 
 def strife_answer(document: Document) -> Answer:
@@ -298,7 +279,7 @@ class _Tally:
         }
 
 
-def _load(path: Path, failures: dict[str, list[str]]) -> list[_Row]:
+def _load(path: Path, failures: dict[str, list[str]]) -> list[Item[Answer]]:
     file = path / DATA_FILE if path.is_dir() else path
     try:
         with file.open(encoding="utf-8", newline="") as handle:
@@ -323,7 +304,7 @@ def _load(path: Path, failures: dict[str, list[str]]) -> list[_Row]:
         if not content.strip():
             failures.setdefault(INPUT_FAILURES, []).append(f"{key}: no article content")
             continue
-        rows.append(_Row(key, f"{title}\n\n{content}", gold))
+        rows.append(Item(key, f"{title}\n\n{content}", gold))
     if not rows:
         raise InputError(
             "no credible (label 1) row with readable gold; expected FA-KES columns "

@@ -54,15 +54,15 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from strife.document import Document, Event
-from strife.errors import InputError, StrifeError
+from strife.errors import InputError
 from strife.evaluate import EvalReport
+from strife.evaluate._systems import Item, run_systems
 from strife.evaluate.fakes import CIVILIANS, victim_kind
 from strife.settings import Settings
 
@@ -147,13 +147,6 @@ class Answer:
     captured: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    key: str
-    page: str
-    gold: Answer
-
-
 def evaluate_isaf(
     path: Path,
     *,
@@ -176,30 +169,18 @@ def evaluate_isaf(
     Raises:
         InputError: the file is missing, unreadable or has no readable line.
     """
-    from strife.pipeline import extract_pipeline, run_text
-
     failures: dict[str, list[str]] = {}
-    rows = _load(path, failures)[:limit]
-    pipeline = extract_pipeline()
-    tallies = {"strife": _Tally(), "baseline": _Tally()}
-    started = time.perf_counter()
-    for done, row in enumerate(rows, 1):
-        clock = time.perf_counter()
-        try:
-            document = run_text(pipeline, row.page, settings=settings, location=row.key)
-            answer = strife_answer(document)
-        except StrifeError as exc:
-            failures.setdefault("strife", []).append(f"{row.key}: {exc}")
-            answer = Answer()
-        tallies["strife"].add(row.gold, answer, time.perf_counter() - clock)
-        clock = time.perf_counter()
-        answer = baseline_answer(row.page)
-        tallies["baseline"].add(row.gold, answer, time.perf_counter() - clock)
-        if progress:
-            progress(done, len(rows))
-    systems = {name: tally.metrics() for name, tally in tallies.items()}
-    elapsed = time.perf_counter() - started
-    return EvalReport(f"isaf:{path.name}", len(rows), elapsed, systems, failures)
+    return run_systems(
+        f"isaf:{path.name}",
+        _load(path, failures)[:limit],
+        settings=settings,
+        strife_answer=strife_answer,
+        baseline_answer=baseline_answer,
+        empty_answer=Answer,
+        new_tally=_Tally,
+        failures=failures,
+        progress=progress,
+    )
 
 
 def labels_for(facts: set[str]) -> frozenset[str]:
@@ -296,7 +277,7 @@ class _Tally:
         }
 
 
-def _load(path: Path, failures: dict[str, list[str]]) -> list[_Row]:
+def _load(path: Path, failures: dict[str, list[str]]) -> list[Item[Answer]]:
     file = path / DATA_FILE if path.is_dir() else path
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
@@ -322,7 +303,7 @@ def _load(path: Path, failures: dict[str, list[str]]) -> list[_Row]:
     return rows
 
 
-def _row(record: dict[str, Any], number: int) -> _Row:
+def _row(record: dict[str, Any], number: int) -> Item[Answer]:
     gold = record["gold"]
     text = record["text"]
     if not isinstance(text, str) or not text.strip():
@@ -337,4 +318,4 @@ def _row(record: dict[str, Any], number: int) -> _Row:
     if unknown:
         raise ValueError(f"unknown event_type {', '.join(sorted(unknown))}")
     answer = Answer(frozenset(labels), int(gold["min_killed"]), int(gold["min_captured"]))
-    return _Row(str(record.get("idx", f"line {number}")), text, answer)
+    return Item(str(record.get("idx", f"line {number}")), text, answer)

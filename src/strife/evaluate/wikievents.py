@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 from strife.document import Document, Event
 from strife.errors import InputError, StrifeError
 from strife.evaluate import EvalReport
+from strife.evaluate._systems import Item, run_systems
 from strife.evaluate.fakes import counted_phrase
 from strife.settings import Settings
 
@@ -127,36 +127,30 @@ def evaluate_wikievents(
     Raises:
         InputError: the file is missing, unreadable or has no readable line.
     """
-    from strife.pipeline import extract_pipeline, run_text
     from strife.read import load_nlp
 
     failures: dict[str, list[str]] = {}
-    rows = _load(path, failures)[:limit]
-    pipeline = extract_pipeline()
+    items = _load(path, failures)[:limit]
     nlp: Language | None = None
     try:
         nlp = load_nlp()
     except StrifeError as exc:
         failures.setdefault("baseline", []).append(f"all documents: {exc}")
-    tallies = {"strife": _Tally(), "baseline": _Tally()}
-    started = time.perf_counter()
-    for done, (key, page, gold) in enumerate(rows, 1):
-        clock = time.perf_counter()
-        try:
-            document = run_text(pipeline, page, settings=settings, location=key)
-            found = strife_arguments(document)
-        except StrifeError as exc:
-            failures.setdefault("strife", []).append(f"{key}: {exc}")
-            found = set()
-        tallies["strife"].add(gold, found, time.perf_counter() - clock)
-        clock = time.perf_counter()
-        found = baseline_arguments(page, nlp) if nlp is not None else set()
-        tallies["baseline"].add(gold, found, time.perf_counter() - clock)
-        if progress:
-            progress(done, len(rows))
-    systems = {name: tally.metrics() for name, tally in tallies.items()}
-    elapsed = time.perf_counter() - started
-    return EvalReport(f"wikievents:{path.name}", len(rows), elapsed, systems, failures)
+
+    def baseline(page: str) -> Pairs:
+        return baseline_arguments(page, nlp) if nlp is not None else set()
+
+    return run_systems(
+        f"wikievents:{path.name}",
+        items,
+        settings=settings,
+        strife_answer=strife_arguments,
+        baseline_answer=baseline,
+        empty_answer=set,
+        new_tally=_Tally,
+        failures=failures,
+        progress=progress,
+    )
 
 
 def head_word(text: str) -> str:
@@ -286,7 +280,7 @@ def _f1(true_pos: int, false_pos: int, false_neg: int) -> float:
     return 2 * true_pos / scored if scored else 0.0
 
 
-def _load(path: Path, failures: dict[str, list[str]]) -> list[tuple[str, str, Pairs]]:
+def _load(path: Path, failures: dict[str, list[str]]) -> list[Item[Pairs]]:
     file = path / DATA_FILE if path.is_dir() else path
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
@@ -299,7 +293,7 @@ def _load(path: Path, failures: dict[str, list[str]]) -> list[tuple[str, str, Pa
         try:
             record = json.loads(line)
             key = str(record.get("doc_id") or f"line {number}")
-            rows.append((key, _page(record), gold_arguments(record)))
+            rows.append(Item(key, _page(record), gold_arguments(record)))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             failures.setdefault(INPUT_FAILURES, []).append(
                 f"line {number}: unreadable ({type(exc).__name__}: {exc})"
