@@ -12,6 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -185,125 +186,66 @@ def _print_events(document: dict[str, Any]) -> None:
         stdout.print()
 
 
-@eval_app.command("clean")
-def eval_clean(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="A folder in the ScrapingHub format (ground-truth.json + html/) or in "
-            "trafilatura's (evaldata.json + HTML files).",
-            metavar="PATH",
-            show_default=False,
-        ),
-    ],
-    as_json: JsonOption = False,
-    limit: LimitOption = None,
-    assignments: SetOption = None,
-) -> None:
-    """Score article cleaning: strife, trafilatura, the plain-text path, keep-everything."""
-    from strife.evaluate.clean import evaluate_clean
-
-    _run_eval(evaluate_clean, path, as_json=as_json, limit=limit, assignments=assignments)
-
-
-@eval_app.command("claims")
-def eval_claims(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="A folder with articles.jsonl and claims.jsonl (hand-annotated casualty "
-            "claims; format in GUIDE.md there).",
-            metavar="PATH",
-            show_default=False,
-        ),
-    ],
-    as_json: JsonOption = False,
-    limit: LimitOption = None,
-    assignments: SetOption = None,
-) -> None:
-    """Score casualty claims and who makes them: recall, precision, attribution, qualifier."""
-    from strife.evaluate.claims import evaluate_claims
-
-    _run_eval(evaluate_claims, path, as_json=as_json, limit=limit, assignments=assignments)
+#: Each ``strife eval NAME``: what PATH is, and what the command scores. The function is
+#: ``strife.evaluate.NAME.evaluate_NAME``; every one returns the same report shape.
+EVALUATIONS: dict[str, tuple[str, str]] = {
+    "clean": (
+        "A folder in the ScrapingHub format (ground-truth.json + html/) or in trafilatura's "
+        "(evaldata.json + HTML files).",
+        "Score article cleaning: strife, trafilatura, the plain-text path, keep-everything.",
+    ),
+    "claims": (
+        "A folder with articles.jsonl and claims.jsonl (hand-annotated casualty claims; "
+        "format in GUIDE.md there).",
+        "Score casualty claims and who makes them: recall, precision, attribution, qualifier.",
+    ),
+    "case2021": (
+        "CASE 2021 task 2: the folder or its case2021_task2.tsv (id, EventSnippet, SubType).",
+        "Score event typing: sub-event type macro-F1 and accuracy on CASE 2021 snippets.",
+    ),
+    "isaf": (
+        "The ISAF press releases: isaf.jsonl or its folder.",
+        "Score event types and minimum killed and captured counts on ISAF press releases.",
+    ),
+    "fakes": (
+        "The FA-KES set: fakes.csv or its folder (label-1 rows are scored).",
+        "Score cause of death and civilian and non-civilian counts on FA-KES articles.",
+    ),
+    "wikievents": (
+        "The WikiEvents set: dev.jsonl or its folder.",
+        "Score attacker, victim, place and communicator arguments on WikiEvents.",
+    ),
+}
 
 
-@eval_app.command("case2021")
-def eval_case2021(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="CASE 2021 task 2: the folder or its case2021_task2.tsv (id, EventSnippet, "
-            "SubType).",
-            metavar="PATH",
-            show_default=False,
-        ),
-    ],
-    as_json: JsonOption = False,
-    limit: LimitOption = None,
-    assignments: SetOption = None,
-) -> None:
-    """Score event typing: sub-event type macro-F1 and accuracy on CASE 2021 snippets."""
-    from strife.evaluate.case2021 import evaluate_case2021
+def _eval_command(name: str, path_help: str, summary: str) -> None:
+    """Register ``strife eval NAME`` (one body for every evaluation set)."""
 
-    _run_eval(evaluate_case2021, path, as_json=as_json, limit=limit, assignments=assignments)
+    def command(
+        path: Path,
+        as_json: bool = False,
+        limit: int | None = None,
+        assignments: list[str] | None = None,
+    ) -> None:
+        module = import_module(f"strife.evaluate.{name}")
+        evaluate = getattr(module, f"evaluate_{name}")
+        _run_eval(evaluate, path, as_json=as_json, limit=limit, assignments=assignments)
 
-
-@eval_app.command("isaf")
-def eval_isaf(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="The ISAF press releases: isaf.jsonl or its folder.",
-            metavar="PATH",
-            show_default=False,
-        ),
-    ],
-    as_json: JsonOption = False,
-    limit: LimitOption = None,
-    assignments: SetOption = None,
-) -> None:
-    """Score event types and minimum killed and captured counts on ISAF press releases."""
-    from strife.evaluate.isaf import evaluate_isaf
-
-    _run_eval(evaluate_isaf, path, as_json=as_json, limit=limit, assignments=assignments)
+    # Typer reads options from the annotations; they are built here, per command.
+    command.__annotations__ = {
+        "path": Annotated[Path, typer.Argument(help=path_help, metavar="PATH", show_default=False)],
+        "as_json": JsonOption,
+        "limit": LimitOption,
+        "assignments": SetOption,
+        "return": None,
+    }
+    command.__doc__ = summary
+    command.__name__ = f"eval_{name}"
+    eval_app.command(name)(command)
 
 
-@eval_app.command("fakes")
-def eval_fakes(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="The FA-KES set: fakes.csv or its folder (label-1 rows are scored).",
-            metavar="PATH",
-            show_default=False,
-        ),
-    ],
-    as_json: JsonOption = False,
-    limit: LimitOption = None,
-    assignments: SetOption = None,
-) -> None:
-    """Score cause of death and civilian and non-civilian counts on FA-KES articles."""
-    from strife.evaluate.fakes import evaluate_fakes
-
-    _run_eval(evaluate_fakes, path, as_json=as_json, limit=limit, assignments=assignments)
-
-
-@eval_app.command("wikievents")
-def eval_wikievents(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="The WikiEvents set: dev.jsonl or its folder.", metavar="PATH", show_default=False
-        ),
-    ],
-    as_json: JsonOption = False,
-    limit: LimitOption = None,
-    assignments: SetOption = None,
-) -> None:
-    """Score attacker, victim, place and communicator arguments on WikiEvents."""
-    from strife.evaluate.wikievents import evaluate_wikievents
-
-    _run_eval(evaluate_wikievents, path, as_json=as_json, limit=limit, assignments=assignments)
+for _name, (_path_help, _summary) in EVALUATIONS.items():
+    _eval_command(_name, _path_help, _summary)
 
 
 def _run_eval(
