@@ -59,11 +59,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strife.document import Document, Event
+from strife.document import Claim, Document, Event
 from strife.errors import InputError
 from strife.evaluate import EvalReport
 from strife.evaluate._systems import Item, run_systems
-from strife.evaluate.fakes import CIVILIANS, victim_kind
+from strife.evaluate.fakes import CIVILIANS, counted_phrase, victim_kind
 from strife.settings import Settings
 
 DATA_FILE = "isaf.jsonl"
@@ -212,26 +212,39 @@ def strife_facts(document: Document) -> set[str]:
 
 def strife_answer(document: Document) -> Answer:
     """strife's labels and counts for one release."""
+    text = document.article.text if document.article else ""
     killed = captured = 0
     for event in document.events:
         killed += event.fatalities.best or 0
-        captured += _detainees(event)
+        captured += _detainees(event, text)
     return Answer(labels_for(strife_facts(document)), killed, captured)
 
 
-def _detainees(event: Event) -> int:
+def _detainees(event: Event, text: str) -> int:
     """Everyone a release says was detained in one operation.
 
     A release lists its detainees group by group ("captured a Taliban leader ...
-    also detained two suspected insurgents"), so one source's arrest claims are
-    added up (the extractor already drops a figure a source repeats); across
-    sources the lowest total is kept, as ACLED's rule keeps the lowest figure.
+    also detained two suspected insurgents"), so one source's groups are added
+    up; a group named again by the same noun ("detained numerous suspected
+    insurgents ... detained several suspected insurgents") is a restatement, and
+    the larger figure stands for it. Across sources the lowest total is kept, as
+    ACLED's rule keeps the lowest figure.
     """
-    totals: dict[str, int] = {}
+    groups: dict[tuple[str, str], int] = {}
     for claim in event.claims:
         if claim.property == "arrests" and claim.low is not None:
-            totals[claim.source] = totals.get(claim.source, 0) + claim.low
+            key = (claim.source, _counted_noun(claim, text))
+            groups[key] = max(groups.get(key, 0), claim.low)
+    totals: dict[str, int] = {}
+    for (source, _), count in groups.items():
+        totals[source] = totals.get(source, 0) + count
     return min(totals.values(), default=0)
+
+
+def _counted_noun(claim: Claim, text: str) -> str:
+    """The noun a figure counts: "two suspected insurgents" -> "insurgent"."""
+    words = claim.text.split() if claim.text[:1].isalpha() else counted_phrase(text, claim.end)
+    return words[-1].lower().removesuffix("s") if words else ""
 
 
 def baseline_answer(page: str) -> Answer:
