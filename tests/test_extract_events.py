@@ -176,3 +176,28 @@ def test_extract_events_one_as_a_pronoun_is_no_count(nlp: Any) -> None:
         "streets after shelling killed six people on Friday, residents said."
     )
     assert [value for prop, value, _ in claims if prop == "fatalities"] == [6]
+
+
+def test_extract_events_a_named_weapon_makes_an_attack_remote_violence(nlp: Any) -> None:
+    document = run_text(
+        extract_pipeline(),
+        "Massacre in the valley\n\nAt least 30 villagers were massacred in Wadi Salma on "
+        "Tuesday, activists said. Residents said warplanes bombed the village for two hours.",
+        settings=Settings(),
+    )
+    event = next(e for e in document.events if any(c.value == 30 for c in e.claims))
+    assert event.category == "explosions_remote_violence"
+
+
+def test_extract_events_the_place_nearest_the_trigger_sets_incidents_apart(nlp: Any) -> None:
+    document = run_text(
+        extract_pipeline(),
+        "Two attacks\n\nGunmen killed five civilians in Tal Rima on Monday, police said.\n\n"
+        "As well as the killings in Tal Rima, a car bomb exploded in Qasr Hamad on Tuesday, "
+        "killing two soldiers.",
+        settings=Settings(),
+    )
+    by_value = {
+        c.value: e.id for e in document.events for c in e.claims if c.property == "fatalities"
+    }
+    assert by_value[5] != by_value[2]

@@ -71,6 +71,7 @@ WEAK_CATEGORIES = frozenset({"strategic_developments", "other"})
 WEAK_MIN_SCORE = 0.5
 #: Claims that are counts, as opposed to actors.
 FIGURE_PROPERTIES = frozenset({"fatalities", "injuries", "arrests", "abductions"})
+REMOTE_CATEGORY = "explosions_remote_violence"
 #: The reconciliation rule, named as the codebook names it.
 RECONCILE_RULE = "acled_lowest_specific"
 
@@ -94,6 +95,8 @@ class _Incident:
     key: str
     trigger: str
     score: float = 0.0
+    #: Where its last mention was: the offset of that passage in the article.
+    passage: int = -1
     places: set[str] = field(default_factory=set)
     aggregate: bool = False
     claims: list[SentenceClaim] = field(default_factory=list)
@@ -161,7 +164,8 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
         # "blamed the deaths on ...", "put the toll at 15 and said shops were destroyed":
         # claims about the incident in view, not a new incident of that type.
         typing = None
-    places = {ent.text for ent in sentence.ents if ent.label_ in PLACE_LABELS}
+    anchor = typing.start if typing else (claims[0].start if claims else sentence.start_char)
+    places = _nearest_place(sentence, anchor)
     victims: list[str] = []
     for claim in claims:
         if claim.quantity is not None:
@@ -176,6 +180,16 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
         claims=claims,
         victims=victims,
     )
+
+
+def _nearest_place(sentence: Span, anchor: int) -> set[str]:
+    """The place named nearest the trigger: "as well as the massacre in Homs, a car bomb
+    exploded in Deraa" places the car bomb in Deraa, not in both cities."""
+    places = [ent for ent in sentence.ents if ent.label_ in PLACE_LABELS]
+    if not places:
+        return set()
+    nearest = min(places, key=lambda ent: abs((ent.start_char + ent.end_char) / 2 - anchor))
+    return {nearest.text}
 
 
 def _cannot_carry(key: str, *, casualties: bool) -> bool:
@@ -213,7 +227,7 @@ def _place(
         if mention.key is None:
             target = _incident_in_view(mention, incidents, current)
         else:
-            target = _matching_incident(mention, incidents)
+            target = _matching_incident(mention, incidents, passage=offset)
     if target is None:
         fallback = current.key if current is not None else UNTYPED_KEY
         target = _Incident(
@@ -221,6 +235,7 @@ def _place(
         )
         target.typed = mention.key is not None
         incidents.append(target)
+    target.passage = offset
     target.places |= mention.places
     target.claims += shifted
     target.victims += mention.victims
@@ -243,21 +258,31 @@ def _incident_in_view(
     return None
 
 
-def _matching_incident(mention: _Mention, incidents: list[_Incident]) -> _Incident | None:
+def _matching_incident(
+    mention: _Mention, incidents: list[_Incident], *, passage: int
+) -> _Incident | None:
     assert mention.key is not None
     for incident in reversed(incidents):
         if incident.aggregate:
             continue
+        refines = incident.passage == passage and _refines(incident, mention.key)
         same_kind = (
             EVENT_TYPES[incident.key].category == EVENT_TYPES[mention.key].category
             or not incident.typed
+            or refines
         )
         apart = bool(mention.places and incident.places and not mention.places & incident.places)
         if same_kind and (not apart or mention.sub_place):
-            if not incident.typed:
+            if not incident.typed or refines:
                 incident.key, incident.trigger, incident.typed = mention.key, mention.trigger, True
             return incident
     return None
+
+
+def _refines(incident: _Incident, key: str) -> bool:
+    """An attack on civilians said, further on in the same passage, to be by air, shells
+    or explosives is remote violence: ACLED codes the weapon once one is named."""
+    return incident.key == UNTYPED_KEY and EVENT_TYPES[key].category == REMOTE_CATEGORY
 
 
 def _shift(claim: SentenceClaim, offset: int) -> SentenceClaim:
