@@ -201,3 +201,11 @@ def test_extract_events_the_place_nearest_the_trigger_sets_incidents_apart(nlp: 
         c.value: e.id for e in document.events for c in e.claims if c.property == "fatalities"
     }
     assert by_value[5] != by_value[2]
+
+
+def test_extract_events_one_of_the_days_is_no_count(nlp: Any) -> None:
+    claims = _claims_of(
+        "Crackdown\n\nRights groups said security forces killed 80 protesters in one of the "
+        "bloodiest days of the uprising."
+    )
+    assert [value for prop, value, _ in claims if prop == "fatalities"] == [80]

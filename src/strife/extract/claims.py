@@ -207,7 +207,17 @@ def _counts_things(span: Span) -> bool:
     """ "killed in two other districts": the count's noun is not people."""
     root = span.root
     noun = root.head if root.dep_ in {"nummod", "quantmod", "amod"} else root
-    return noun.lower_ in NOT_PEOPLE
+    if noun.lower_ in NOT_PEOPLE:
+        return True
+    # "in one of the bloodiest days": the count's group is named after "of".
+    groups = [
+        obj
+        for prep in noun.children
+        if prep.dep_ == "prep" and prep.lower_ == "of"
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+    return any(group.lower_ in NOT_PEOPLE for group in groups)
 
 
 def _counted_property(span: Span) -> str | None:
