@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from strife.extract import typing as event_typing
+from strife.extract import _triggers as triggers
 from strife.extract.typing import EventTyping, classify_event
 from strife.taxonomy import EVENT_TYPES
 
@@ -256,7 +256,7 @@ def test_typing_cases_cover_every_type() -> None:
 def test_typing_keys_are_taxonomy_keys() -> None:
     constants = {
         value
-        for name, value in vars(event_typing).items()
+        for name, value in vars(triggers).items()
         if name.isupper() and isinstance(value, str) and "/" in value
     }
 
