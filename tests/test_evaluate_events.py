@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from strife.document import Actor, Article, Claim, Document, Event, Figures, PageInput, Source
-from strife.errors import InputError, StageError
+from strife.errors import InputError, StageError, StrifeError
 from strife.evaluate import fakes, isaf, wikievents
+from strife.pipeline import PageResult
 from strife.settings import Settings
 from strife.taxonomy import EVENT_TYPES
 
@@ -48,16 +49,23 @@ def _event(key: str, claims: list[Claim], *, trigger: str = "", **fields: Any) -
 
 
 def _stub(monkeypatch: pytest.MonkeyPatch, answers: dict[str, Document | Exception]) -> None:
-    """Make the pipeline return the document (or raise the error) given for each location."""
+    """Make the pipeline return the document (or fail with the error) given for each location."""
 
-    def run_text(pipeline: object, text: str, *, settings: Settings, location: str) -> Document:
-        answer = answers[location]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+    class Pipeline:
+        def run_batch(self, documents: list[Document], *, settings: Settings) -> list[PageResult]:
+            results = []
+            for document in documents:
+                location = document.input.location
+                answer = answers[location]
+                if isinstance(answer, StrifeError):
+                    results.append(PageResult(location, error=answer))
+                elif isinstance(answer, Exception):
+                    raise answer
+                else:
+                    results.append(PageResult(location, answer))
+            return results
 
-    monkeypatch.setattr("strife.pipeline.extract_pipeline", lambda: None)
-    monkeypatch.setattr("strife.pipeline.run_text", run_text)
+    monkeypatch.setattr("strife.pipeline.extract_pipeline", Pipeline)
 
 
 def _failure() -> StageError:

@@ -277,3 +277,51 @@ def test_pipeline_run_many_is_lazy(tmp_path: Path, settings: Settings) -> None:
 
     assert first.error is None
     assert stage.seen == [locations[0]]  # the second page is not read before it is asked for
+
+
+@dataclass
+class BatchStage(FakeStage):
+    """A stage that also takes whole batches, and counts how it was called."""
+
+    batches: list[int] = field(default_factory=list)
+
+    def pipe(self, documents: list[Document], *, settings: Settings) -> list[Any]:
+        self.batches.append(len(documents))
+        return [self(document, settings=settings) for document in documents]
+
+
+def test_pipeline_run_batch_gives_a_batch_stage_the_whole_batch(settings: Settings) -> None:
+    stage = BatchStage("read")
+    documents = [_document(f"page{n}.txt") for n in range(3)]
+    results = Pipeline([stage]).run_batch(documents, settings=settings)
+    assert stage.batches == [3]
+    assert [r.location for r in results] == ["page0.txt", "page1.txt", "page2.txt"]
+    assert all(r.error is None for r in results)
+
+
+def test_pipeline_run_batch_finds_the_page_at_fault(settings: Settings) -> None:
+    def choke_on_page1(document: Document) -> Document:
+        if document.input.location == "page1.txt":
+            raise ValueError("unreadable parse")
+        return document
+
+    stage = BatchStage("read", action=choke_on_page1)
+    documents = [_document(f"page{n}.txt") for n in range(3)]
+    results = Pipeline([stage]).run_batch(documents, settings=settings)
+    assert [r.error is None for r in results] == [True, False, True]
+    error = results[1].error
+    assert isinstance(error, StageError)
+    assert error.stage == "read"
+
+
+def test_pipeline_run_many_keeps_order_across_batches_and_load_failures(
+    tmp_path: Path, settings: Settings
+) -> None:
+    pages = []
+    for n in range(5):
+        page = tmp_path / f"page{n}.txt"
+        page.write_bytes(STORY if n != 2 else b"")  # page2 is empty: a load failure
+        pages.append(str(page))
+    results = list(Pipeline([FakeStage("clean")]).run_many(pages, settings=settings, batch_size=2))
+    assert [r.location for r in results] == pages
+    assert [r.error is None for r in results] == [True, True, False, True, True]

@@ -5,8 +5,10 @@ and ``__call__(document, *, settings) -> Document``. :class:`Pipeline` refuses
 an order in which a stage needs a field no earlier stage assigns, and checks
 that every stage hands back a Document.
 
-Error policy: :meth:`Pipeline.run` raises; :meth:`Pipeline.run_many` records
-a failure on that page's :class:`PageResult` and carries on with the next.
+Error policy: :meth:`Pipeline.run` raises; :meth:`Pipeline.run_many` and
+:meth:`Pipeline.run_batch` record a failure on that page's :class:`PageResult`
+and carry on with the next. A stage may offer ``pipe(documents, *, settings)``
+to take a whole batch at once (the read stage does: spaCy's ``nlp.pipe``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from strife.errors import SettingsError, StageError, StrifeError
 from strife.load import load_page
 from strife.settings import Settings
 
+#: Pages run through the stages together: spaCy parses a batch faster than its pages one
+#: by one, and a batch this size keeps memory small and output flowing.
+BATCH_SIZE = 32
 #: Fields the loader fills before any stage runs.
 LOADED_FIELDS = ("input", "page_text", "page_kind")
 
@@ -65,40 +70,102 @@ class Pipeline:
                 failed unexpectedly (a ``StageError`` naming the stage).
         """
         for stage in self.stages:
-            try:
-                result = stage(document, settings=settings)
-            except StrifeError:
-                raise
-            except Exception as exc:
-                raise StageError(
-                    f"stage {stage.name} failed: {type(exc).__name__}: {exc}",
-                    stage=stage.name,
-                    source=document.input.location,
-                    document_id=document.id,
-                ) from exc
-            if not isinstance(result, Document):
-                raise StageError(
-                    f"stage {stage.name} returned {type(result).__name__}, not a Document",
-                    stage=stage.name,
-                    source=document.input.location,
-                    document_id=document.id,
-                )
-            document = result
+            document = self._apply(stage, document, settings=settings)
         return document
 
+    def run_batch(self, documents: list[Document], *, settings: Settings) -> list[PageResult]:
+        """Run every stage over a batch of loaded documents, in order.
+
+        A stage with a ``pipe(documents, *, settings)`` method gets the whole
+        batch at once (spaCy parses faster in batches); if that fails, the
+        batch goes through the stage one document at a time, so the failure
+        lands on the document at fault. A failure is recorded on its result and
+        the document leaves the batch; the others go on.
+        """
+        results = [PageResult(document.input.location, document) for document in documents]
+        for stage in self.stages:
+            alive = [result for result in results if result.document is not None]
+            if not alive:
+                break
+            if len(alive) > 1 and self._pipe(stage, alive, settings=settings):
+                continue
+            for result in alive:
+                assert result.document is not None
+                try:
+                    result.document = self._apply(stage, result.document, settings=settings)
+                except StrifeError as exc:
+                    result.document, result.error = None, exc
+        return results
+
     def run_many(
-        self, locations: Iterable[str], *, settings: Settings, stdin: BinaryIO | None = None
+        self,
+        locations: Iterable[str],
+        *,
+        settings: Settings,
+        stdin: BinaryIO | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> Iterator[PageResult]:
-        """Load and run each page; a failure is recorded on its result, never raised."""
+        """Load and run each page, in batches; a failure is recorded on its result, never
+        raised. Results come in the order of ``locations``."""
+        batch: list[PageResult] = []
         for location in locations:
-            try:
-                document = load_page(location, settings=settings, stdin=stdin)
-                yield PageResult(location, self.run(document, settings=settings))
-            except StrifeError as exc:
-                yield PageResult(location, error=exc)
-            except Exception as exc:  # a loader bug must not end the batch
-                error = StageError(f"{type(exc).__name__}: {exc}", stage="load", source=location)
-                yield PageResult(location, error=error)
+            batch.append(_load(location, settings=settings, stdin=stdin))
+            if len(batch) == batch_size:
+                yield from self._finish(batch, settings=settings)
+                batch = []
+        yield from self._finish(batch, settings=settings)
+
+    def _finish(self, batch: list[PageResult], *, settings: Settings) -> Iterator[PageResult]:
+        loaded = [result.document for result in batch if result.document is not None]
+        done = iter(self.run_batch(loaded, settings=settings))
+        for result in batch:
+            yield next(done) if result.document is not None else result
+
+    def _pipe(self, stage: Stage, alive: list[PageResult], *, settings: Settings) -> bool:
+        """Give the batch to the stage's ``pipe``; False when it has none or it failed."""
+        pipe = getattr(stage, "pipe", None)
+        if pipe is None:
+            return False
+        try:
+            outputs = list(pipe([result.document for result in alive], settings=settings))
+        except Exception:  # one page at fault: the caller retries one by one to find it
+            return False
+        if len(outputs) != len(alive) or not all(isinstance(o, Document) for o in outputs):
+            return False
+        for result, output in zip(alive, outputs, strict=True):
+            result.document = output
+        return True
+
+    def _apply(self, stage: Stage, document: Document, *, settings: Settings) -> Document:
+        try:
+            result = stage(document, settings=settings)
+        except StrifeError:
+            raise
+        except Exception as exc:
+            raise StageError(
+                f"stage {stage.name} failed: {type(exc).__name__}: {exc}",
+                stage=stage.name,
+                source=document.input.location,
+                document_id=document.id,
+            ) from exc
+        if not isinstance(result, Document):
+            raise StageError(
+                f"stage {stage.name} returned {type(result).__name__}, not a Document",
+                stage=stage.name,
+                source=document.input.location,
+                document_id=document.id,
+            )
+        return result
+
+
+def _load(location: str, *, settings: Settings, stdin: BinaryIO | None) -> PageResult:
+    try:
+        return PageResult(location, load_page(location, settings=settings, stdin=stdin))
+    except StrifeError as exc:
+        return PageResult(location, error=exc)
+    except Exception as exc:  # a loader bug must not end the batch
+        error = StageError(f"{type(exc).__name__}: {exc}", stage="load", source=location)
+        return PageResult(location, error=error)
 
 
 def extract_pipeline() -> Pipeline:

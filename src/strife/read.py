@@ -157,6 +157,10 @@ class ReadStage:
     def __call__(self, document: Document, *, settings: Settings) -> Document:
         return next(read_documents([document], settings=settings))
 
+    def pipe(self, documents: list[Document], *, settings: Settings) -> Iterator[Document]:
+        """The whole batch in one ``nlp.pipe`` run."""
+        return read_documents(documents, settings=settings)
+
 
 def _split_long(paragraph: str) -> list[tuple[int, str]]:
     if len(paragraph) <= MAX_PARAGRAPH_CHARS:
