@@ -209,3 +209,34 @@ def test_extract_events_one_of_the_days_is_no_count(nlp: Any) -> None:
         "bloodiest days of the uprising."
     )
     assert [value for prop, value, _ in claims if prop == "fatalities"] == [80]
+
+
+def test_extract_events_a_denial_is_kept_as_denied_not_as_a_version(nlp: Any) -> None:
+    document = run_text(
+        extract_pipeline(),
+        "Village raid\n\nResidents said soldiers killed seven farmers in Kefr Amal on Monday. "
+        "The army denied killing civilians in the village.",
+        settings=Settings(),
+    )
+    event = next(e for e in document.events if any(c.value == 7 for c in e.claims))
+    hedges = {c.hedge for c in event.claims if c.property == "perpetrator"}
+    assert "denied" in hedges
+    assert not event.perpetrator_disputed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Clashes\n\n"We will not leave, the commander said as 12 fighters were killed in the '
+        "fighting near the dam.",  # a quotation that never closes
+        "Numbers\n\nIn 2012, aged 45, he left at 21:00 with $300 and 3 km to go; none of these "
+        "is a casualty.",
+        "Long\n\n" + "Shelling killed four people in the market on Monday, medics said. " * 400,
+    ],
+    ids=["unclosed-quote", "not-counts", "long-article"],
+)
+def test_extract_events_odd_text_never_crashes_nor_invents(nlp: Any, text: str) -> None:
+    document = run_text(extract_pipeline(), text, settings=Settings())
+    values = {c.value for e in document.events for c in e.claims if c.property == "fatalities"}
+    assert values <= {12, 4}
+    assert not {2012, 45, 21, 300, 3} & values

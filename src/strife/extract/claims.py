@@ -297,11 +297,24 @@ def _perpetrator_phrases(sentence: Span) -> list[tuple[Span, str | None]]:
             found.extend((_phrase(obj), None) for obj in token.children if obj.dep_ == "pobj")
         elif token.dep_ in {"nsubj"} and VIOLENT_VERBS.match(token.head.text):
             found.append((_phrase(token), None))
+        elif token.dep_ == "nsubj" and _denies_violence(token.head):
+            found.append((_phrase(token), "denied"))  # "the army denied killing civilians"
         elif token.lower_ == "on" and _blame_verb(token):
             found.extend((_phrase(obj), "alleged") for obj in token.children if obj.dep_ == "pobj")
         elif token.dep_ == "dobj" and token.head.lower_.startswith(("accus", "blam")):
             found.append((_phrase(token), "alleged"))
     return found
+
+
+def _denies_violence(verb: Token) -> bool:
+    """ "denied killing", "denies carrying out the attack": a denial of a violent act."""
+    if not verb.lower_.startswith("den"):
+        return False
+    return any(
+        child.dep_ in {"xcomp", "ccomp", "dobj", "pcomp"}
+        and (VIOLENT_VERBS.match(child.text) or VIOLENT_NOUNS.match(child.text))
+        for child in verb.children
+    )
 
 
 def _blame_verb(preposition: Token) -> bool:
