@@ -240,3 +240,16 @@ def test_extract_events_odd_text_never_crashes_nor_invents(nlp: Any, text: str) 
     values = {c.value for e in document.events for c in e.claims if c.property == "fatalities"}
     assert values <= {12, 4}
     assert not {2012, 45, 21, 300, 3} & values
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A joint patrol arrested the senior militia commander Farid Osmani in the north today.",
+        "The force confirmed the capture of a senior militia commander in the north today.",
+        "A joint patrol apprehended a militia commander in the north today.",
+    ],
+)
+def test_extract_events_one_named_or_described_detainee_counts_one(nlp: Any, sentence: str) -> None:
+    claims = _claims_of(f"Arrest in the north\n\n{sentence}")
+    assert [value for prop, value, _ in claims if prop == "arrests"] == [1]

@@ -38,7 +38,10 @@ PROPERTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("injuries", re.compile(r"^(wound\w*|injur\w*|hurt|maim\w*)$", re.I)),
-    ("arrests", re.compile(r"^(arrest\w*|detain\w*|detention|captur\w*|rounded)$", re.I)),
+    (
+        "arrests",
+        re.compile(r"^(arrest\w*|detain\w*|detention|captur\w*|apprehend\w*|rounded)$", re.I),
+    ),
     ("abductions", re.compile(r"^(abduct\w*|kidnap\w*|hostages?)$", re.I)),
 )
 #: A count of part of a group already counted ("18 injured, two of them seriously").
@@ -150,16 +153,15 @@ def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[Sen
     """One person detained or abducted, named without a number ("captured a Taliban leader").
 
     Counts of one matter where each detainee is listed (a press release names
-    its leader first, then "also detained two"); a singular person noun with
-    "a"/"an" as the object of an arrest verb, or the subject of its passive, is 1.
+    its leader first, then "also detained two"). A singular person is 1 when it
+    is the object of an arrest or abduction verb ("arrested a Taliban leader",
+    "arrested the senior leader Mawawi Akbar", "arrested Mawawi Akbar"), the
+    subject of its passive with "a"/"an" ("a facilitator was detained"), or
+    follows the verb's noun ("the capture of a senior leader").
     """
     claims = []
     for token in sentence:
-        if token.tag_ != "NN" or token.dep_ not in {"dobj", "nsubjpass"}:
-            continue
-        if not any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children):
-            continue
-        prop = next((p for p, cue in SINGULAR_CUES if cue.match(token.head.text)), None)
+        prop = _singular_property(token)
         if prop is None or _is_negated_or_hypothetical(token.doc[token.i : token.i + 1]):
             continue
         phrase = _phrase(token)
@@ -171,6 +173,23 @@ def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[Sen
             SentenceClaim(prop, phrase.start_char, phrase.end_char, source, quantity=quantity)
         )
     return claims
+
+
+def _singular_property(token: Token) -> str | None:
+    """The property a singular person counts toward, or None (see :func:`singular_claims`)."""
+    determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
+    person = token.ent_type_ == "PERSON" and token.dep_ == "dobj" and not determiners
+    noun = token.tag_ == "NN" and bool(determiners & {"a", "an"})
+    definite = token.tag_ == "NN" and token.dep_ == "dobj" and determiners == {"the"}
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and noun:
+        governor = token.head.head  # "the capture of a leader"
+    elif token.dep_ in {"dobj", "nsubjpass"} and (noun or definite or person):
+        governor = token.head
+    else:
+        return None
+    if token.dep_ == "nsubjpass" and not noun:
+        return None
+    return next((p for p, cue in SINGULAR_CUES if cue.match(governor.text)), None)
 
 
 def perpetrator_claims(sentence: Span, *, previous: Attribution | None) -> list[SentenceClaim]:
