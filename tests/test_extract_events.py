@@ -253,3 +253,12 @@ def test_extract_events_odd_text_never_crashes_nor_invents(nlp: Any, text: str) 
 def test_extract_events_one_named_or_described_detainee_counts_one(nlp: Any, sentence: str) -> None:
     claims = _claims_of(f"Arrest in the north\n\n{sentence}")
     assert [value for prop, value, _ in claims if prop == "arrests"] == [1]
+
+
+def test_extract_events_an_aim_and_a_running_total_are_not_counts(nlp: Any) -> None:
+    claims = _claims_of(
+        "Raid in the east\n\nA joint force conducted an operation to capture a militia "
+        "commander in the east today and detained two suspected fighters. Security forces "
+        "have detained more than 125 suspected fighters since December 1."
+    )
+    assert [value for prop, value, _ in claims if prop == "arrests"] == [2]

@@ -231,6 +231,8 @@ class Event:
     #: What the victims were, where the text says (civilians, women, children...).
     victims: list[str] = field(default_factory=list)
     perpetrator_disputed: bool = False
+    #: A count over a stretch of time ("over the past three days"), not one incident.
+    aggregate: bool = False
     trigger: str = ""
     confidence: float = 0.0
 
@@ -245,6 +247,7 @@ class Event:
             "actors": [actor.to_dict() for actor in self.actors],
             "victims": list(self.victims),
             "perpetrator_disputed": self.perpetrator_disputed,
+            "aggregate": self.aggregate,
             "fatalities": self.fatalities.to_dict(),
             "injuries": self.injuries.to_dict(),
             "claims": [claim.to_dict() for claim in self.claims],
@@ -267,6 +270,7 @@ class Event:
             location=data.get("location"),
             victims=list(data.get("victims", [])),
             perpetrator_disputed=bool(data.get("perpetrator_disputed", False)),
+            aggregate=bool(data.get("aggregate", False)),
             trigger=data.get("trigger", ""),
             confidence=float(data.get("confidence", 0.0)),
         )

@@ -215,6 +215,8 @@ def strife_answer(document: Document) -> Answer:
     text = document.article.text if document.article else ""
     killed = captured = 0
     for event in document.events:
+        if event.aggregate:
+            continue  # "more than 125 insurgents detained this month": not this operation
         killed += event.fatalities.best or 0
         captured += _detainees(event, text)
     return Answer(labels_for(strife_facts(document)), killed, captured)

@@ -62,6 +62,8 @@ NOT_PEOPLE = frozenset(
 )
 #: A count introduced as part of another ("killed 21 people, including three children").
 SUBSET = re.compile(r"\b(including|among them|among whom|of whom|of which)\s*$", re.I)
+#: A "to" verb hanging here states an aim ("an operation to capture ..."), not a result.
+PURPOSE_DEPS = frozenset({"acl", "advcl", "relcl"})
 #: Verbs whose singular object is one person detained or abducted.
 SINGULAR_CUES = tuple(
     (prop, cue) for prop, cue in PROPERTY_CUES if prop in {"arrests", "abductions"}
@@ -72,8 +74,8 @@ MAX_HEAD_STEPS = 3
 HYPOTHETICAL = frozenset({"could", "would", "might", "may", "should"})
 #: A toll for a whole war or period, which the guide says to skip as an incident figure.
 CUMULATIVE = re.compile(
-    r"\bsince (the (start|beginning|outbreak)|(19|20)\d\d|(january|february|march|april|may|"
-    r"june|july|august|september|october|november|december) (19|20)\d\d)|"
+    r"\bsince (the (start|beginning|outbreak|first)|(19|20)\d\d|(january|february|march|april|"
+    r"may|june|july|august|september|october|november|december)\b)|"
     r"\bso far this year\b|\b(since|during|throughout) the (war|conflict|uprising|revolution|"
     r"crisis)\b|\b(war|conflict|uprising|crisis) (began|started|erupted|broke out)\b|"
     r"\bin total\b|\bdeath toll (of|in) the (war|conflict)\b",
@@ -299,6 +301,8 @@ def _is_negated_or_hypothetical(span: Span) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ == "if":
                 return True
+            if child.dep_ == "aux" and child.lower_ == "to" and head.dep_ in PURPOSE_DEPS:
+                return True  # "an operation to capture a facilitator": the aim, not the result
         if head.head is head:
             break
         head = head.head

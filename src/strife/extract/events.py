@@ -365,6 +365,7 @@ def _to_event(
         claims=claims,
         trigger=incident.trigger,
         victims=sorted(set(incident.victims)),
+        aggregate=incident.aggregate,
     )
     event.actors = _actors(claims, event.victims)
     perpetrators = {c.value for c in claims if c.property == "perpetrator" and c.hedge != "denied"}
