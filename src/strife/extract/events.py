@@ -118,7 +118,7 @@ def extract_events(document: Document) -> None:
             mention.claims = [c for c in mention.claims if not _inside(c, offset, repeats)]
             if mention.key is None and not mention.claims:
                 continue
-            current = _place(mention, incidents, current, offset=offset) or current
+            current = _place(mention, incidents, current, offset=offset)
     registry = _Sources(document.article.publisher)
     events: list[Event] = []
     seen: set[tuple[object, ...]] = set()
