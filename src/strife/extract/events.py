@@ -65,10 +65,10 @@ VIOLENT_CATEGORIES = frozenset(
     {"battles", "explosions_remote_violence", "violence_against_civilians", "riots", "protests"}
 )
 CASUALTY_PROPERTIES = frozenset({"fatalities", "injuries"})
-#: Categories whose triggers are common words ("agreement", "talks", "prices"): an event
-#: of them with no claim needs a trigger at least this specific.
-WEAK_CATEGORIES = frozenset({"strategic_developments", "other"})
-WEAK_MIN_SCORE = 0.5
+#: Strategic developments are named with common words ("agreement", "talks"): one with
+#: no claim needs a trigger at least this specific to be an event.
+WEAK_CATEGORIES = frozenset({"strategic_developments"})
+WEAK_MIN_SCORE = 0.6
 #: Claims that are counts, as opposed to actors.
 FIGURE_PROPERTIES = frozenset({"fatalities", "injuries", "arrests", "abductions"})
 REMOTE_CATEGORY = "explosions_remote_violence"
@@ -357,6 +357,8 @@ def _to_event(
     event_type = EVENT_TYPES[incident.key]
     if not claims and event_type.category in WEAK_CATEGORIES and incident.score < WEAK_MIN_SCORE:
         return None  # "under an agreement with lenders": a word, not an event
+    if not claims and incident.key.startswith(OTHER_PREFIX):
+        return None  # outside the taxonomy (a disaster, talks) and nothing claimed: no event
     event = Event(
         id="",
         category=event_type.category,
