@@ -291,11 +291,22 @@ def test_typing_intent_is_weaker_than_event() -> None:
 
 def test_typing_weak_cue_scores_low() -> None:
     strong = classify_event("A suicide bomber struck a market.")
-    weak = classify_event("The minister attacked the budget plan.")
+    weak = classify_event("They attacked again on Sunday.")
 
     assert strong is not None
     assert weak is not None
     assert weak.score < 0.3 < strong.score
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The minister attacked the budget plan.",
+        "The Foreign Secretary, Jane Moss, again attacked the regime in a speech.",
+    ],
+)
+def test_typing_a_politicians_attack_in_words_is_no_event(sentence: str) -> None:
+    assert classify_event(sentence) is None
 
 
 def test_typing_accepts_doc_and_span_with_doc_offsets() -> None:

@@ -410,8 +410,17 @@ def _actor_after(after: str) -> str | None:
     return _actor_before(passive.group(1))
 
 
-def _assault_key(text: str, match: re.Match[str]) -> tuple[str, float]:
-    """Armed clash when the target is armed, attack on civilians otherwise."""
+#: A speaker whose "attack" is usually in words, named just before the verb in its clause.
+_VERBAL_ATTACKER = re.compile(
+    r"\b(?:secretary|minister|president|spokes(?:man|woman|person)|ambassador|senator|"
+    r"lawmakers?|envoy|chancellor|candidate|opposition leader)\b[^.;]{0,50}$",
+    re.I,
+)
+
+
+def _assault_key(text: str, match: re.Match[str]) -> tuple[str | None, float]:
+    """Armed clash when the target is armed, attack on civilians otherwise; none when a
+    politician "attacked" a government in words."""
     target = text[match.end() : match.end() + 60]
     if _PASSIVE.search(text, 0, match.start()) or text[: match.start()].endswith("under "):
         # "the base was attacked", "the rebels came under attack": the target comes first.
@@ -422,4 +431,6 @@ def _assault_key(text: str, match: re.Match[str]) -> tuple[str, float]:
         return CLASH, 6
     if civilian is not None:
         return ATTACK, 6
+    if _VERBAL_ATTACKER.search(text, 0, match.start()):
+        return None, 0.0  # "the Foreign Secretary again attacked Damascus": words
     return ATTACK, 2.5
