@@ -2,8 +2,9 @@
 
 A stage is any object with ``name``, ``version``, ``requires``, ``assigns``
 and ``__call__(document, *, settings) -> Document``. :class:`Pipeline` refuses
-an order in which a stage needs a field no earlier stage assigns, and checks
-that every stage hands back a Document.
+an order in which a stage needs a field no earlier stage assigns, checks
+that every stage hands back a Document, and records each stage's name,
+version and time in ``document.trace`` (stages do not time themselves).
 
 Error policy: :meth:`Pipeline.run` raises; :meth:`Pipeline.run_many` and
 :meth:`Pipeline.run_batch` record a failure on that page's :class:`PageResult`
@@ -13,11 +14,12 @@ to take a whole batch at once (the read stage does: spaCy's ``nlp.pipe``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from strife.document import Document
+from strife.document import Document, TraceEntry
 from strife.errors import SettingsError, StageError, StrifeError
 from strife.load import load_page
 from strife.settings import Settings
@@ -126,17 +128,22 @@ class Pipeline:
         pipe = getattr(stage, "pipe", None)
         if pipe is None:
             return False
+        started = time.perf_counter()
         try:
             outputs = list(pipe([result.document for result in alive], settings=settings))
         except Exception:  # one page at fault: the caller retries one by one to find it
             return False
         if len(outputs) != len(alive) or not all(isinstance(o, Document) for o in outputs):
             return False
+        each = (time.perf_counter() - started) / len(alive)  # one parse for the batch
         for result, output in zip(alive, outputs, strict=True):
+            output.trace.append(TraceEntry(stage.name, stage.version, each))
             result.document = output
         return True
 
     def _apply(self, stage: Stage, document: Document, *, settings: Settings) -> Document:
+        """Run one stage on one document, record it in the trace, translate its errors."""
+        started = time.perf_counter()
         try:
             result = stage(document, settings=settings)
         except StrifeError:
@@ -155,6 +162,7 @@ class Pipeline:
                 source=document.input.location,
                 document_id=document.id,
             )
+        result.trace.append(TraceEntry(stage.name, stage.version, time.perf_counter() - started))
         return result
 
 

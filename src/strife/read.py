@@ -16,12 +16,11 @@ Either module name is accepted, the official one first.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from strife.document import Document, TraceEntry
+from strife.document import Document
 from strife.errors import SetupError
 from strife.settings import Settings
 
@@ -129,7 +128,6 @@ def read_documents(documents: Iterable[Document], *, settings: Settings) -> Iter
     """Parse the candidate passages of each document, batched across documents."""
     nlp = load_nlp()
     pending = list(documents)
-    started = time.perf_counter()
     items = [
         (text, (index, offset))
         for index, document in enumerate(pending)
@@ -140,10 +138,7 @@ def read_documents(documents: Iterable[Document], *, settings: Settings) -> Iter
         document.parsed = []
     for doc, (index, offset) in nlp.pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
         pending[index].parsed.append((offset, doc))
-    seconds = (time.perf_counter() - started) / max(len(pending), 1)
-    for document in pending:
-        document.trace.append(TraceEntry(NAME, VERSION, seconds))
-        yield document
+    yield from pending
 
 
 class ReadStage:

@@ -7,12 +7,11 @@ the path, identifies the language and records what is missing as warnings.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from strife.document import Article, Document, TraceEntry
+from strife.document import Article, Document
 from strife.settings import Settings
 
 NAME = "clean"
@@ -29,7 +28,6 @@ def clean_document(document: Document, *, settings: Settings) -> Document:
     Raises:
         InputError: the page cannot be parsed at all.
     """
-    started = time.perf_counter()
     if document.page_kind == "html":
         from strife.clean.html import clean_html
 
@@ -40,7 +38,6 @@ def clean_document(document: Document, *, settings: Settings) -> Document:
         article = clean_text(document, settings=settings)
     _check_article(document, article, settings=settings)
     document.article = article
-    document.trace.append(TraceEntry(NAME, VERSION, time.perf_counter() - started))
     return document
 
 

@@ -13,9 +13,7 @@ One small module per job:
 
 from __future__ import annotations
 
-import time
-
-from strife.document import Document, TraceEntry
+from strife.document import Document
 from strife.settings import Settings
 
 NAME = "extract"
@@ -26,10 +24,8 @@ def extract_document(document: Document, *, settings: Settings) -> Document:
     """Fill ``document.sources`` and ``document.events`` from the parsed passages."""
     from strife.extract.events import extract_events
 
-    started = time.perf_counter()
     if document.article is not None and document.article.text:
         extract_events(document)
-    document.trace.append(TraceEntry(NAME, VERSION, time.perf_counter() - started))
     return document
 
 
