@@ -111,12 +111,12 @@ NOT_NAME_WORDS = frozenset(
 #: "... (EPA)", "... (AFP/Getty Images)" at the end of a caption line.
 TRAILING_CREDIT = re.compile(r"^(?P<text>.+?)\s*\((?P<credit>[^()]{1,60})\)\s*$")
 #: "... Photo: Jane Doe/Reuters", "Photograph: AP" at the end of a caption line.
+_CREDIT_WORD = r"(?:photo(?:graph)?|picture|image|credit|pic)s?\s*(?:by|:)\s*"
 LABELLED_CREDIT = re.compile(
-    r"^(?P<text>.*?)[\s.,;|–-]*\b(?:photo(?:graph)?|picture|image|credit|pic)s?\s*(?:by|:)\s*"
-    r"(?P<credit>[^:]{1,60})$",
-    re.I,
+    rf"^(?P<text>.*?)[\s.,;|–-]*\b{_CREDIT_WORD}(?P<credit>[^:]{{1,60}})$", re.I
 )
-CREDIT_LABEL = re.compile(r"^(?:photo(?:graph)?|picture|image|credit|pic)s?\s*(?:by|:)\s*", re.I)
+#: The label alone, as it opens a credit ("Photo: ").
+CREDIT_LABEL = re.compile(rf"^{_CREDIT_WORD}", re.I)
 #: Names that mark a parenthesis as a photo credit rather than an aside.
 AGENCY_WORDS = re.compile(
     r"\b(AFP|AP|EPA|Reuters|Getty|Images|Shutterstock|Alamy|PA|Xinhua|Anadolu|SANA|"
