@@ -159,6 +159,41 @@ def test_extract_events_one_detainee_named_without_a_number(nlp: Any) -> None:
     assert arrests == [1, 2]
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "A joint force captured a militia commander and one suspected fighter in the "
+            "north on Sunday.",
+            [1, 1],
+        ),
+        (
+            "A joint force captured a militia commander in the north on Sunday. The commander "
+            "led attacks on police posts. One additional suspected fighter was detained.",
+            [1, 1],
+        ),
+        (
+            "A joint patrol detained a suspected militia leader and another wanted associate "
+            "in the north on Sunday.",
+            [1, 1],
+        ),
+        ("Two men were taken into custody by police in the north on Sunday.", [2]),
+        (
+            "A joint force detained a number of suspected fighters and multiple rifles in the "
+            "north on Sunday.",
+            [3],
+        ),
+    ],
+    ids=["listed", "one-additional", "another", "into-custody", "a-number-of-not-one"],
+)
+def test_extract_events_each_group_of_detainees_is_a_claim(
+    nlp: Any, body: str, expected: list[int]
+) -> None:
+    document = run_text(extract_pipeline(), f"Raid in the north\n\n{body}", settings=Settings())
+    lows = [c.low for e in document.events for c in e.claims if c.property == "arrests"]
+    assert sorted(low or 0 for low in lows) == expected
+
+
 def test_extract_events_the_weapon_types_the_incident_not_the_dying(nlp: Any) -> None:
     document = run_text(
         extract_pipeline(),

@@ -235,6 +235,8 @@ class Event:
     aggregate: bool = False
     trigger: str = ""
     confidence: float = 0.0
+    #: The sentences that tell of it, as ``(start, end)`` offsets into ``article.text``.
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -253,6 +255,7 @@ class Event:
             "claims": [claim.to_dict() for claim in self.claims],
             "trigger": self.trigger,
             "confidence": round(self.confidence, 3),
+            "spans": [[start, end] for start, end in self.spans],
         }
 
     @classmethod
@@ -273,6 +276,7 @@ class Event:
             aggregate=bool(data.get("aggregate", False)),
             trigger=data.get("trigger", ""),
             confidence=float(data.get("confidence", 0.0)),
+            spans=[(int(start), int(end)) for start, end in data.get("spans", [])],
         )
 
 

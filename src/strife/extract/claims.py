@@ -57,7 +57,8 @@ NOT_PEOPLE = frozenset(
     bombs strikes airstrikes raids attacks operations days hours weeks months years times
     rounds sites schools hospitals mosques churches locations positions checkpoints bases
     points fronts aircraft helicopters jets drones weapons kilometres kilometers miles metres
-    meters incidents cases occasions""",
+    meters incidents cases occasions rifles pistols guns grenades ak-47s ieds explosives
+    magazines materials caches ammunition""",
     )
 )
 #: A count introduced as part of another ("killed 21 people, including three children").
@@ -68,6 +69,16 @@ PURPOSE_DEPS = frozenset({"acl", "advcl", "relcl"})
 SINGULAR_CUES = tuple(
     (prop, cue) for prop, cue in PROPERTY_CUES if prop in {"arrests", "abductions"}
 )
+#: Properties a text tells group by group ("a leader and two of his associates"); a
+#: repeated figure of these may be other people (``SentenceClaim.distinct``).
+LISTED_PROPERTIES = frozenset({"arrests", "abductions"})
+#: Determiners of one person not counted before ("a leader", "another associate").
+ONE_PERSON = frozenset({"a", "an", "another"})
+#: Words that mark a group as more people than those already counted ("two additional
+#: suspects", "one other insurgent", "another militant", "also detained two").
+MORE_PEOPLE = frozenset({"additional", "other", "another", "more", "further", "also"})
+#: Forms of "take" that, with "into custody", say someone was detained.
+TAKE_FORMS = frozenset({"take", "takes", "taken", "took", "taking"})
 #: How far up the parse a count may be from the word that says what it counts.
 MAX_HEAD_STEPS = 3
 #: Modal verbs that make a statement hypothetical.
@@ -115,6 +126,9 @@ class SentenceClaim:
     quantity: Quantity | None = None
     actor_kind: str | None = None
     hedge: str | None = None
+    #: Arrests and abductions only: the words say these are more people than any counted
+    #: before ("two additional suspects", a group of a list): never a repeat of a figure.
+    distinct: bool = False
 
 
 def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[SentenceClaim]:
@@ -147,7 +161,8 @@ def figure_claims(sentence: Span, *, previous: Attribution | None) -> list[Sente
             quantity.qualifier,
         )
         source = attribute(sentence.doc, start, end, previous=previous)
-        claims.append(SentenceClaim(prop, start, end, source, quantity=shifted))
+        distinct = prop in LISTED_PROPERTIES and _more_people(_counted_noun(span.root))
+        claims.append(SentenceClaim(prop, start, end, source, quantity=shifted, distinct=distinct))
     return claims
 
 
@@ -159,7 +174,9 @@ def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[Sen
     is the object of an arrest or abduction verb ("arrested a Taliban leader",
     "arrested the senior leader Mawawi Akbar", "arrested Mawawi Akbar"), the
     subject of its passive with "a"/"an" ("a facilitator was detained"), or
-    follows the verb's noun ("the capture of a senior leader").
+    follows the verb's noun ("the capture of a senior leader"); so is each person
+    of a list that is ("a leader and another associate", "the commander and three
+    others were detained").
     """
     claims = []
     for token in sentence:
@@ -169,10 +186,19 @@ def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[Sen
         phrase = _phrase(token)
         if SUBSET.search(sentence.doc.text, 0, phrase.start_char):
             continue  # "detained four men, including a commander": counted already
+        if find_quantities(phrase.text):
+            continue  # "a number of suspects", "a dozen men": a figure, read as one
         quantity = Quantity(phrase.text, phrase.start_char, phrase.end_char, 1, 1, 1, "exact")
         source = attribute(sentence.doc, phrase.start_char, phrase.end_char, previous=previous)
         claims.append(
-            SentenceClaim(prop, phrase.start_char, phrase.end_char, source, quantity=quantity)
+            SentenceClaim(
+                prop,
+                phrase.start_char,
+                phrase.end_char,
+                source,
+                quantity=quantity,
+                distinct=_more_people(token),
+            )
         )
     return claims
 
@@ -180,18 +206,58 @@ def singular_claims(sentence: Span, *, previous: Attribution | None) -> list[Sen
 def _singular_property(token: Token) -> str | None:
     """The property a singular person counts toward, or None (see :func:`singular_claims`)."""
     determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
-    person = token.ent_type_ == "PERSON" and token.dep_ == "dobj" and not determiners
-    noun = token.tag_ == "NN" and bool(determiners & {"a", "an"})
-    definite = token.tag_ == "NN" and token.dep_ == "dobj" and determiners == {"the"}
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and noun:
-        governor = token.head.head  # "the capture of a leader"
-    elif token.dep_ in {"dobj", "nsubjpass"} and (noun or definite or person):
-        governor = token.head
+    listed = any(c.dep_ == "conj" for c in token.children)  # "the leader and two others"
+    if token.dep_ == "conj" and _singular_property(token.head) is None:
+        # "a leader and another associate": one more person only when the list's
+        # first member is one ("attacks and the acquisition of weapons" is not)
+        return None
+    anchor = token
+    while anchor.dep_ == "conj" and anchor.head is not anchor:
+        anchor = anchor.head  # the list's verb is its first member's
+    dep = anchor.dep_
+    person = token.ent_type_ == "PERSON" and dep == "dobj" and not determiners
+    noun = token.tag_ in {"NN", "NNP"} and bool(determiners & ONE_PERSON)
+    definite = token.tag_ == "NN" and determiners == {"the"} and (dep == "dobj" or listed)
+    if dep == "pobj" and anchor.head.lower_ == "of" and noun:
+        governor = anchor.head.head  # "the capture of a leader"
+    elif dep in {"dobj", "nsubjpass"} and (noun or definite or person):
+        governor = anchor.head
     else:
         return None
-    if token.dep_ == "nsubjpass" and not noun:
+    if dep == "nsubjpass" and not (noun or definite):
         return None
+    if _into_custody(governor):
+        return "arrests"
     return next((p for p, cue in SINGULAR_CUES if cue.match(governor.text)), None)
+
+
+def _into_custody(verb: Token) -> bool:
+    """ "taken into custody", "took two men into custody": detained, in other words."""
+    return verb.lower_ in TAKE_FORMS and any(
+        prep.lower_ == "into" and any(obj.lower_ == "custody" for obj in prep.children)
+        for prep in verb.children
+    )
+
+
+def _counted_noun(root: Token) -> Token:
+    """The noun a count counts: "two" in "two suspected insurgents" -> "insurgents"."""
+    return root.head if root.dep_ in {"nummod", "quantmod", "amod"} else root
+
+
+def _more_people(noun: Token) -> bool:
+    """Whether the words say the group is more people than any counted before.
+
+    "two additional suspects", "one other insurgent", "another militant", "also
+    detained two", or a second group of a list ("a leader and one suspect").
+    """
+    if any(child.lower_ in MORE_PEOPLE for child in noun.children):
+        return True
+    if noun.dep_ == "conj":
+        return True
+    verb = noun.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    return any(c.dep_ == "advmod" and c.lower_ == "also" for c in verb.children)
 
 
 def perpetrator_claims(sentence: Span, *, previous: Attribution | None) -> list[SentenceClaim]:
@@ -247,6 +313,8 @@ def _counted_property(span: Span) -> str | None:
     "killed or injured" counts both together, neither alone: no claim.
     """
     for token in _governing_tokens(span):
+        if _into_custody(token):
+            return "arrests"
         for prop, cue in PROPERTY_CUES:
             if cue.match(token.text):
                 return None if _either_or(token) else prop

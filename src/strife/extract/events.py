@@ -18,13 +18,15 @@ each version with its sources.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from strife.document import Actor, Claim, Document, Event, Figures, Source
 from strife.extract.actors import victim_groups
 from strife.extract.attribution import Attribution
 from strife.extract.claims import (
+    LISTED_PROPERTIES,
     SentenceClaim,
     figure_claims,
     perpetrator_claims,
@@ -88,6 +90,8 @@ class _Mention:
     aggregate: bool
     claims: list[SentenceClaim]
     victims: list[str]
+    #: The sentence, as offsets into its passage.
+    span: tuple[int, int] = (0, 0)
 
 
 @dataclass(slots=True)
@@ -102,6 +106,8 @@ class _Incident:
     claims: list[SentenceClaim] = field(default_factory=list)
     victims: list[str] = field(default_factory=list)
     typed: bool = True
+    #: The sentences that tell of it, as offsets into the article text.
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def extract_events(document: Document) -> None:
@@ -149,8 +155,9 @@ def _inside(claim: SentenceClaim, offset: int, spans: list[tuple[int, int]]) -> 
 
 
 def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
-    claims = figure_claims(sentence, previous=previous)
-    claims += singular_claims(sentence, previous=previous)
+    claims = _distinct_within(
+        figure_claims(sentence, previous=previous) + singular_claims(sentence, previous=previous)
+    )
     # The trigger nearest the first figure types it ("the massacre in Homs ... a car bomb
     # exploded in Deraa, killing three" gives the three to the car bomb).
     typing = classify_event(sentence, near=claims[0].start if claims else None)
@@ -179,7 +186,20 @@ def _read_sentence(sentence: Span, *, previous: Attribution | None) -> _Mention:
         aggregate=bool(AGGREGATE.search(sentence.text)),
         claims=claims,
         victims=victims,
+        span=(sentence.start_char, sentence.end_char),
     )
+
+
+def _distinct_within(claims: list[SentenceClaim]) -> list[SentenceClaim]:
+    """A sentence that counts two groups of arrests or abductions lists other people.
+
+    "captured a leader and detained one suspect", "detained the commander along
+    with several of his associates": one sentence does not repeat itself, so the
+    groups of such a list are marked distinct and survive the repeat check, and a
+    list said again later ("the leader and one of his associates") stays whole.
+    """
+    counts = Counter(c.property for c in claims if c.property in LISTED_PROPERTIES)
+    return [replace(c, distinct=True) if counts[c.property] > 1 else c for c in claims]
 
 
 def _nearest_place(sentence: Span, anchor: int) -> set[str]:
@@ -239,6 +259,7 @@ def _place(
     target.places |= mention.places
     target.claims += shifted
     target.victims += mention.victims
+    target.spans.append((mention.span[0] + offset, mention.span[1] + offset))
     return target
 
 
@@ -305,6 +326,7 @@ def _shift(claim: SentenceClaim, offset: int) -> SentenceClaim:
         quantity=quantity,
         actor_kind=claim.actor_kind,
         hedge=claim.hedge,
+        distinct=claim.distinct,
     )
 
 
@@ -341,12 +363,12 @@ def _to_event(
     text = document.article.text
     claims: list[Claim] = []
     repeated = 0
-    for found in incident.claims:
+    for found in sorted(incident.claims, key=lambda found: found.start):
         claim = _claim(found, registry, text, document)
         if claim is None:
             continue
         key = (claim.source, claim.property, claim.low, claim.high, claim.value)
-        if claim.property in FIGURE_PROPERTIES and key in seen:
+        if claim.property in FIGURE_PROPERTIES and key in seen and not found.distinct:
             repeated += 1
             continue
         seen.add(key)
@@ -368,6 +390,7 @@ def _to_event(
         trigger=incident.trigger,
         victims=sorted(set(incident.victims)),
         aggregate=incident.aggregate,
+        spans=list(incident.spans),
     )
     event.actors = _actors(claims, event.victims)
     perpetrators = {c.value for c in claims if c.property == "perpetrator" and c.hedge != "denied"}
