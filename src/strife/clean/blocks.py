@@ -24,6 +24,8 @@ INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+[\"“‘(]?[A-Z]")
 #: A block with this many sentences inside is prose even if its last one lost its stop
 #: (scraped text often ends on a credit line or a cut-off sentence).
 MIN_INNER_SENTENCES = 5
+#: A block this long with a few sentences inside is prose cut off mid-sentence, not a menu.
+LONG_BLOCK_WORDS = 60
 #: Evidence a weak-chrome block needs for its chrome neighbours to carry it over.
 SMOOTHING_MIN_SCORE = 1.5
 
@@ -47,17 +49,18 @@ def classify_blocks(texts: list[str], *, prose_min_words: int) -> list[Block]:
             block.kind, block.caption = "caption", caption
         elif is_chrome(block.text, voice=voice):
             block.kind = "chrome"
-        elif block.words >= prose_min_words and _sentence_shaped(block.text):
+        elif block.words >= prose_min_words and _sentence_shaped(block.text, block.words):
             block.kind = "prose"
     _drop_caption_echoes(blocks)
     _smooth_chrome(blocks, voice=voice)
     return blocks
 
 
-def _sentence_shaped(text: str) -> bool:
+def _sentence_shaped(text: str, words: int) -> bool:
     if SENTENCE_END.search(text):
         return True
-    return len(INNER_SENTENCE_END.findall(text)) >= MIN_INNER_SENTENCES
+    inner = len(INNER_SENTENCE_END.findall(text))
+    return inner >= MIN_INNER_SENTENCES or (inner >= 2 and words >= LONG_BLOCK_WORDS)
 
 
 def _drop_caption_echoes(blocks: list[Block]) -> None:
