@@ -36,6 +36,13 @@ COMMANDS = (
     ["eval", "isaf", "--help"],
     ["eval", "fakes", "--help"],
     ["eval", "wikievents", "--help"],
+    ["eval", "hrdsattack", "--help"],
+    ["date", "--help"],
+    ["locate", "--help"],
+    ["gazetteer", "--help"],
+    ["gazetteer", "build", "--help"],
+    ["gazetteer", "load", "--help"],
+    ["gazetteer", "info", "--help"],
 )
 MARKER = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n).*?(<!-- /generated -->)", re.S)
 

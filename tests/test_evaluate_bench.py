@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from strife.document import Article, Caption
+from strife.document import Article, Caption, Document, Event, PageInput
 from strife.evaluate import EvalReport
 from strife.evaluate.bench import Benchmark, check_floors, update_floors, write_benchmarks
-from strife.evaluate.seed import check_article
+from strife.evaluate.seed import check_article, check_events, km_between
 
 GOLD = {
     "article": {
@@ -60,6 +60,57 @@ def test_bench_check_article_names_each_failure() -> None:
 def _result(f1: float, fingerprint: str = "abc") -> Benchmark:
     report = EvalReport("demo", 3, 1.0, {"strife": {"f1": f1, "pages_per_second": 50.0}})
     return Benchmark("demo", "strife eval demo", "three pages", fingerprint, report)
+
+
+PLACED_GOLD = {
+    "events": [
+        {
+            "label": "Flood deaths in the valley town",
+            "country": "SY",
+            "lat": 34.73,
+            "lon": 36.72,
+            "max_km": 25,
+            "place_names": ["Valley Town"],
+            "date_window": ["2024-05-02", "2024-05-03"],
+        }
+    ]
+}
+
+
+def _placed(location: dict[str, object] | None, date: dict[str, str] | None) -> Document:
+    document = Document(PageInput("inline", b""))
+    document.events = [Event("e1", "other", "flood", location=location, date=date)]
+    return document
+
+
+def _location(lat: float, lon: float, name: str = "Somewhere", country: str = "SY") -> dict:
+    return {"name": name, "text": name, "country": country, "lat": lat, "lon": lon}
+
+
+def test_bench_check_events_places_and_dates_each_event() -> None:
+    near = _placed(_location(34.80, 36.70), {"start": "2024-05-01", "end": "2024-05-02"})
+    assert [c.passed for c in check_events(near, PLACED_GOLD)] == [True, True]
+    named = _placed(
+        _location(10.0, 10.0, name="Valley Town"), {"start": "2024-05-03", "end": "2024-05-03"}
+    )
+    assert [c.passed for c in check_events(named, PLACED_GOLD)] == [True, True]
+    far = _placed(_location(36.2, 37.16), {"start": "2024-05-04", "end": "2024-05-05"})
+    place, date = check_events(far, PLACED_GOLD)
+    assert not place.passed
+    assert "km away" in place.detail
+    assert not date.passed
+    abroad = _placed(_location(34.73, 36.72, country="LB"), None)
+    assert [c.passed for c in check_events(abroad, PLACED_GOLD)] == [False, False]
+    assert [c.detail for c in check_events(_placed(None, None), PLACED_GOLD)] == [
+        "no location",
+        "no date",
+    ]
+
+
+def test_km_between_is_great_circle_distance() -> None:
+    assert km_between(34.73, 36.72, 34.73, 36.72) == 0
+    assert 135 < km_between(34.73, 36.72, 33.51, 36.29) < 145  # Homs to Damascus: 141 km
+    assert round(km_between(0, 0, 0, 180)) == 20_015
 
 
 def test_bench_floors_rise_but_do_not_fall_without_leave(tmp_path: Path) -> None:

@@ -163,30 +163,86 @@ def test_evaluate_isaf_civilian_figures_are_civilian_harm() -> None:
 
 def test_evaluate_isaf_adds_a_sources_groups_and_keeps_the_lowest_source() -> None:
     text = (
-        "Forces captured one leader and detained two men, the army said; police said 2 were held."
+        "Forces captured one leader and detained two men, the army said; police said 2 were "
+        "held. In a second raid, 4 men were detained."
     )
     leader = _figure(text, "one", "arrests", 1)
     men = _figure(text, "two", "arrests", 2)
     police = _figure(text, "2", "arrests", 2, source="s1")
-    later = "In a second raid, 4 men were detained."
     document = _document(
         "x",
-        text + " " + later,
+        text,
         [
             _event("strategic_developments/arrests", [leader, men, police]),
-            _event("strategic_developments/arrests", [_figure(later, "4", "arrests", 4)]),
+            _event("strategic_developments/arrests", [_figure(text, "4", "arrests", 4)]),
         ],
     )
-    # First event: the army's groups add up to 3, the police say 2: the lowest, 2.
-    # Separate events add up: 2 + 4.
+    # First sentence: the army's groups add up to 3, the police say 2: the lowest, 2.
+    # Four men more than the two counted are new people: 2 + 4.
     assert isaf.strife_answer(document).captured == 2 + 4
+
+
+def _vague(text: str, words: str, low: int) -> Claim:
+    start = text.index(words)
+    return Claim(
+        "s0", "arrests", None, words, start, start + len(words), low=low, qualifier="vague"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "groups", "expected"),
+    [
+        (  # the body tells the lead's group again, person by person
+            "Forces detained several suspected fighters in the north on Monday. After "
+            "questioning, the force detained the commander and two of his associates.",
+            [("several", 3), ("the commander", 1), ("two", 2)],
+            3,
+        ),
+        (  # a commander, then fighters: a lone commander cannot hold two fighters
+            "Forces captured a militia commander in the north on Monday. The force also "
+            "detained two suspected fighters.",
+            [("a militia commander", 1), ("two", 2)],
+            3,
+        ),
+        (  # "additional" after a specific lead: new people, though fewer
+            "Forces detained three suspected fighters on Monday. A second patrol detained two "
+            "additional suspects near the river.",
+            [("three", 3), ("two", 2)],
+            5,
+        ),
+        (  # a total over several operations gives way to the one told
+            "Forces detained more than 10 suspected fighters during three operations on "
+            "Monday. In the north, the force detained two suspects at a compound.",
+            [("more than 10", 11), ("two", 2)],
+            2,
+        ),
+        (  # the set reads "a few" as 3
+            "Forces detained a few suspected fighters in the north on Monday.",
+            [("a few", 2)],
+            3,
+        ),
+    ],
+    ids=["restated-lead", "leader-then-fighters", "additional", "several-operations", "a-few"],
+)
+def test_evaluate_isaf_counts_each_detainee_once(
+    text: str, groups: list[tuple[str, int]], expected: int
+) -> None:
+    claims = [
+        _vague(text, words, low)
+        if words in {"several", "a few"}
+        else _figure(text, words, "arrests", low)
+        for words, low in groups
+    ]
+    document = _document("x", text, [_event("strategic_developments/arrests", claims)])
+    assert isaf.strife_answer(document).captured == expected
 
 
 def test_evaluate_isaf_baseline_reads_keywords_and_first_numbers() -> None:
     answer = isaf.baseline_answer(ISAF_DETAINED)
-    assert answer == isaf.Answer(frozenset({"detention"}), 0, 2)
+    assert (answer.labels, answer.killed, answer.captured) == (frozenset({"detention"}), 0, 2)
+    assert answer.start_date == "2012-05-03"  # the publication date, from the dateline
     answer = isaf.baseline_answer(ISAF_BOTH)
-    assert answer == isaf.Answer(frozenset({"captureandkill"}), 1, 4)
+    assert (answer.labels, answer.killed, answer.captured) == (frozenset({"captureandkill"}), 1, 4)
     assert isaf.baseline_answer(ISAF_AIRSTRIKE).labels == {"airstrike"}
 
 
@@ -444,7 +500,7 @@ def test_evaluate_wikievents_scores_head_words(
             Claim("s0", "perpetrator", "unidentified_armed_group", "Masked gunmen", 0, 13),
             _figure(page, "Two", "fatalities", 2, source="s1"),
         ],
-        location={"text": "Harlow Road checkpoint"},
+        location={"text": "Harlow Road checkpoint", "basis": "event"},
         actors=[Actor("perpetrator", "Masked gunmen", "unidentified_armed_group")],
     )
     _stub(

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from strife.extract.quantities import SMALL_NUMBERS
+
 DAY = "day"
 RANGE = "range"
 WEEK = "week"
@@ -45,25 +47,7 @@ MONTH_NUMBERS = {
 }
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Number words a duration may be written with; "few" and "several" as 3, ACLED's "several".
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "few": 3,
-    "several": 3,
-    "couple of": 2,
-}
+NUMBER_WORDS = {"a": 1, "an": 1, **SMALL_NUMBERS, "few": 3, "several": 3, "couple of": 2}
 
 
 @dataclass(frozen=True, slots=True)

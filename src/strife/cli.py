@@ -44,6 +44,12 @@ eval_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(eval_app, name="eval")
+gazetteer_app = typer.Typer(
+    help="Build the gazetteer, add a GeoNames dump to it, or show what it holds.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(gazetteer_app, name="gazetteer")
 
 #: Where `strife bench` records results and keeps floors: the project the command runs in.
 BENCHMARKS_FILE = Path("BENCHMARKS.md")
@@ -122,11 +128,205 @@ def extract(
 ) -> None:
     """Extract events: what happened, to whom, by whom, how many, and who says so.
 
-    Cleans each page first. With --json, one full strife/1 object per page, one per line.
+    Cleans each page first, and places and dates each event. With --json, one full
+    strife/1 object per page, one per line.
     """
+    from strife.locate.gazetteer import open_gazetteer
     from strife.pipeline import extract_pipeline
 
+    settings = load_settings(assignments or [])
+    with _gazetteer_status(settings):
+        open_gazetteer(settings)
     _run_pages(extract_pipeline(), pages, as_json=as_json, assignments=assignments)
+
+
+@app.command("date")
+def date_command(
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="A date phrase: 'last night', 'on Monday', 'March 3-5'.",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published",
+            metavar="ISO",
+            help="Publication time, ISO-8601 with its offset (2012-03-12T21:00:00-04:00) "
+            "or a date; relative phrases count from it.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Resolve one date phrase to the days it names, as events[].date gives them.
+
+    Prints nothing but a note on stderr (exit 0) when the phrase names no date,
+    or one after the publication date or before 1900.
+    """
+    from strife.dates import parse_published, resolve_date
+
+    if published is not None:
+        try:
+            parse_published(published)
+        except StrifeError as error:
+            raise typer.BadParameter(error.message, param_hint="--published") from error
+    result = resolve_date(text, published=published)
+    if result is None:
+        stderr.print(f"strife: no date in {escape(repr(text))}")
+        if as_json:
+            sys.stdout.write("null\n")
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    span = result["start"]
+    if result["end"] != result["start"]:
+        span += f" .. {result['end']}"
+    stdout.print(f"{span} ({result['precision']}) from {escape(repr(result['text']))}")
+
+
+@app.command("locate")
+def locate_command(
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="A phrase naming places: 'in Karm Zeitoun, a neighbourhood of Homs'.",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ],
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            metavar="CC",
+            help="The article's focus country (ISO 3166-1 alpha-2), as an article would give it.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    assignments: SetOption = None,
+) -> None:
+    """Resolve the places one phrase names, as events[].location gives them.
+
+    Each name is listed with its role (place, actor, origin, reference); names the
+    gazetteer does not know are listed without coordinates.
+    """
+    from strife.locate import locate_text
+
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        raise typer.BadParameter("expected a two-letter country code", param_hint="--country")
+    settings = load_settings(assignments or [])
+    with _gazetteer_status(settings):
+        found = locate_text(text, settings=settings, country=country)
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False) + "\n")
+        return
+    if not found:
+        stderr.print(f"strife: no place named in {escape(repr(text))}")
+        return
+    table = Table("text", "role", "place", "admin-1", "country", "lat, lon", "precision")
+    for place in found:
+        where = f"{place['lat']}, {place['lon']}" if place.get("gazetteer_id") else "-"
+        table.add_row(
+            escape(place["text"]),
+            place["basis"],
+            escape(place.get("name") or "(unknown)"),
+            escape(place.get("admin1") or ""),
+            place.get("country") or "",
+            where,
+            place.get("precision") or "",
+        )
+    stdout.print(table)
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(assignments: SetOption = None) -> None:
+    """Build the gazetteer from the data in the installed packages (about 20 s, once).
+
+    Other commands build it on first use; run this ahead, or again after deleting it.
+    """
+    from strife.locate.gazetteer import build_gazetteer, gazetteer_path
+
+    settings = load_settings(assignments or [])
+    path = gazetteer_path(settings)
+    with stderr.status("building the gazetteer") as status:
+        counts = build_gazetteer(path, progress=lambda step, done, total: status.update(step))
+    stdout.print(f"{path}: {_counts(counts)}")
+
+
+@gazetteer_app.command("load")
+def gazetteer_load(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A GeoNames dump: allCountries.txt, citiesN.txt or a country file (.gz too).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    assignments: SetOption = None,
+) -> None:
+    """Add a GeoNames dump to the gazetteer: neighbourhoods, districts, villages.
+
+    Populated places, neighbourhoods (PPLX) and administrative areas are added;
+    other features are skipped. Lines that are not GeoNames records are reported.
+    """
+    from strife.locate.gazetteer import load_geonames, open_gazetteer
+
+    settings = load_settings(assignments or [])
+    with _gazetteer_status(settings):
+        gazetteer = open_gazetteer(settings)
+    with stderr.status(f"loading {file}") as status:
+        report = load_geonames(
+            gazetteer.path, file, progress=lambda lines: status.update(f"{lines:,} lines read")
+        )
+    bad = report.bad_lines or []
+    stdout.print(
+        f"{file}: {report.loaded:,} places added, {report.skipped:,} other features skipped"
+    )
+    if bad:
+        shown = ", ".join(str(n) for n in bad[:10]) + (" ..." if len(bad) > 10 else "")
+        stderr.print(f"strife: {len(bad):,} lines were not GeoNames records (lines {shown})")
+
+
+@gazetteer_app.command("info")
+def gazetteer_info(as_json: JsonOption = False, assignments: SetOption = None) -> None:
+    """Where the gazetteer is, what it was built from and what it holds."""
+    from strife.locate.gazetteer import open_gazetteer
+
+    settings = load_settings(assignments or [])
+    with _gazetteer_status(settings):
+        gazetteer = open_gazetteer(settings)
+    info = {
+        "path": str(gazetteer.path),
+        "data": gazetteer.meta.get("data"),
+        "places": gazetteer.counts(),
+        "loaded": json.loads(gazetteer.meta.get("loaded") or "[]"),
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(info) + "\n")
+        return
+    stdout.print(f"{escape(info['path'])}\nbuilt from {info['data']}\n{_counts(info['places'])}")
+    for loaded in info["loaded"]:
+        stdout.print(f"loaded {escape(loaded['file'])}: {loaded['places']:,} places")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {kind}" for kind, n in sorted(counts.items()))
+
+
+def _gazetteer_status(settings: Any) -> Any:
+    """A spinner on stderr while the gazetteer is built on first use; nothing otherwise."""
+    from contextlib import nullcontext
+
+    from strife.locate.gazetteer import gazetteer_path
+
+    if gazetteer_path(settings).exists():
+        return nullcontext()
+    return stderr.status("building the gazetteer once (about 20 s)")
 
 
 def _run_pages(
@@ -159,6 +359,36 @@ def _run_pages(
     _exit_for(failures, total=len(locations))
 
 
+#: How the text view says where an event's place came from (``location.basis``).
+BASIS_WORDS = {
+    "event": "named in its sentences",
+    "context": "named just before it",
+    "headline": "from the headline",
+    "lead": "from the article's lead",
+    "country": "the article's country only",
+}
+
+
+def _where(location: dict[str, Any] | None) -> str:
+    if not location:
+        return "unknown"
+    area = ", ".join(str(part) for part in (location["admin1"], location["country"]) if part)
+    said = f' ("{location["text"]}")' if location["text"] not in {"", location["name"]} else ""
+    basis = BASIS_WORDS.get(location["basis"], location["basis"])
+    return (
+        f"{location['name']}{said}, {area} ({location['precision']}, "
+        f"{location['lat']}, {location['lon']}; {basis})"
+    )
+
+
+def _when(date: dict[str, Any] | None) -> str:
+    if not date:
+        return "unknown"
+    days = date["start"] if date["end"] == date["start"] else f"{date['start']} .. {date['end']}"
+    said = f' ("{date["text"]}")' if date["text"] else " (the dateline or publication date)"
+    return f"{days} ({date['precision']}){said}"
+
+
 def _print_events(document: dict[str, Any]) -> None:
     sources = {source["id"]: source for source in document["sources"]}
     if not document["events"]:
@@ -175,6 +405,8 @@ def _print_events(document: dict[str, Any]) -> None:
             f"[bold]{escape(event['id'])}[/bold] {escape(event['category'])}/"
             f"{escape(event['subtype'])}: {escape(killed)}{disputed}"
         )
+        stdout.print(f"  where: {escape(_where(event['location']))}")
+        stdout.print(f"  when: {escape(_when(event['date']))}")
         for claim in event["claims"]:
             source = sources.get(claim["source"], {})
             name = source.get("name", claim["source"])
@@ -214,6 +446,10 @@ EVALUATIONS: dict[str, tuple[str, str]] = {
     "wikievents": (
         "The WikiEvents set: dev.jsonl or its folder.",
         "Score attacker, victim, place and communicator arguments on WikiEvents.",
+    ),
+    "hrdsattack": (
+        "The HRDsAttack set: its folder (dev.json and train.json) or one of those files.",
+        "Score where and when: country, region, city, year, month and day of the event.",
     ),
 }
 

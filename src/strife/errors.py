@@ -48,6 +48,11 @@ WARNINGS: dict[str, str] = {
     "W301": "the article is not in English; events are extracted from English only for now",
     "W302": "the language could not be identified",
     "W401": "a count too large to be one incident's toll was dropped",
+    "W601": "a date after the publication date was ignored",
+    "W602": "a date before 1900 was ignored",
+    "W603": "a relative date could not be resolved: the page has no publication date",
+    "W604": "an event has no date: no date expression, dateline or publication date",
+    "W501": "no place was found for an event (its location is null)",
 }
 
 
@@ -139,6 +144,12 @@ class SettingsError(SetupError):
     """An unknown setting, or a value of the wrong type."""
 
     code = "E201"
+
+
+class GazetteerError(SetupError):
+    """The gazetteer cannot be built or opened, or a GeoNames file cannot be loaded."""
+
+    code = "E202"
 
 
 class StageError(StrifeError):

@@ -177,12 +177,14 @@ def _load(location: str, *, settings: Settings, stdin: BinaryIO | None) -> PageR
 
 
 def extract_pipeline() -> Pipeline:
-    """The stages from a loaded page to events: clean, read, extract."""
+    """The stages from a loaded page to events: clean, read, extract, locate, date."""
     from strife.clean import CleanStage
+    from strife.dates import DateStage
     from strife.extract import ExtractStage
+    from strife.locate import LocateStage
     from strife.read import ReadStage
 
-    return Pipeline([CleanStage(), ReadStage(), ExtractStage()])
+    return Pipeline([CleanStage(), ReadStage(), ExtractStage(), LocateStage(), DateStage()])
 
 
 def run_text(

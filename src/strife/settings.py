@@ -52,6 +52,11 @@ class Settings:
     language_min_chars: int = _setting(
         40, "Texts shorter than this are not given a language (too little evidence)."
     )
+    gazetteer: str = _setting(
+        "",
+        "Gazetteer file (SQLite). Empty: built once into the user's cache folder "
+        "($XDG_CACHE_HOME/strife, else ~/.cache/strife).",
+    )
     text_prose_min_words: int = _setting(
         8, "Plain-text path: a line with fewer words is never counted as body prose on its own."
     )

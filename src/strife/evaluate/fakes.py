@@ -24,11 +24,16 @@ a fatality claim, else the first event. With no event the answer is cause
   specific figure) and compared with ``nb_civilians`` / ``nb_noncivilians``
   (0 when no claim). A figure whose words name no kind ("the toll rose to
   70") counts as civilians, as the crowd counted it;
+- ``governorate_accuracy``: over the articles whose gold ``location`` is a
+  governorate the gazetteer knows, the share whose main event's
+  ``location.admin1`` is that governorate (compared by ``locate.admin1_key``
+  in Syria, so "deir ezzor" and "Deir ez-Zor" agree; no event, a miss);
 - ``articles_per_second``: articles over the time spent inside each system.
 
 The ``baseline`` system is keyword rules on the page: the cause whose
-keyword (:data:`BASELINE_CAUSES`) appears first, and for each victim kind
-the first "N ... killed/dead" figure of that kind.
+keyword (:data:`BASELINE_CAUSES`) appears first, for each victim kind
+the first "N ... killed/dead" figure of that kind, and the first Syrian
+governorate the page names.
 
 A row that cannot be read is listed under ``failures["input"]`` and left
 out; a page strife fails on is scored as an empty answer (``unknown``, no
@@ -53,6 +58,8 @@ DATA_FILE = "fakes.csv"
 #: The ``failures`` key for rows that could not be read.
 INPUT_FAILURES = "input"
 UNKNOWN = "unknown"
+#: The gold's country, for comparing governorate names.
+COUNTRY = "SY"
 #: strife's event types -> FA-KES ``cause_of_death``; types not listed are ``unknown``.
 CAUSES = {
     "explosions_remote_violence/chemical_weapon": "chemical and toxic gases",
@@ -127,6 +134,8 @@ class Answer:
     cause: str = UNKNOWN
     civilians: int = 0
     noncivilians: int = 0
+    #: Admin-1 key of the governorate (``locate.admin1_key``), None when unknown.
+    governorate: str | None = None
 
 
 def evaluate_fakes(
@@ -146,7 +155,8 @@ def evaluate_fakes(
 
     Returns:
         The report, with ``cause_accuracy``, ``civilians_exact``,
-        ``noncivilians_exact`` and ``articles_per_second`` per system.
+        ``noncivilians_exact``, ``governorate_accuracy`` and ``articles_per_second``
+        per system.
 
     Raises:
         InputError: the file is missing, unreadable or has no credible row.
@@ -172,7 +182,15 @@ def strife_answer(document: Document) -> Answer:
         return Answer()
     text = document.article.text if document.article else ""
     civilians, noncivilians = split_fatalities(event.claims, text, default=CIVILIANS)
-    return Answer(event_cause(event), civilians, noncivilians)
+    return Answer(event_cause(event), civilians, noncivilians, _governorate(event))
+
+
+def _governorate(event: Event) -> str | None:
+    from strife.evaluate._places import admin1_of
+
+    location = event.location or {}
+    admin1 = location.get("admin1")
+    return admin1_of(admin1, location.get("country") or COUNTRY) if admin1 else None
 
 
 def main_event(events: list[Event]) -> Event | None:
@@ -252,12 +270,16 @@ def baseline_answer(page: str) -> Answer:
     for match in _BASELINE_TOLL.finditer(page):
         kind = victim_kind(page, match.end("number")) or CIVILIANS
         tolls.setdefault(kind, int(match.group("number").replace(",", "")))
-    return Answer(cause, tolls.get(CIVILIANS, 0), tolls.get(COMBATANTS, 0))
+    from strife.evaluate._places import first_admin1
+
+    governorate = first_admin1(page, COUNTRY)
+    return Answer(cause, tolls.get(CIVILIANS, 0), tolls.get(COMBATANTS, 0), governorate)
 
 
 class _Tally:
     def __init__(self) -> None:
         self.articles = self.cause = self.civilians = self.noncivilians = 0
+        self.placed = self.governorates = 0
         self.seconds = 0.0
 
     def add(self, gold: Answer, answer: Answer, seconds: float) -> None:
@@ -266,6 +288,9 @@ class _Tally:
         self.cause += answer.cause == gold.cause
         self.civilians += answer.civilians == gold.civilians
         self.noncivilians += answer.noncivilians == gold.noncivilians
+        if gold.governorate is not None:
+            self.placed += 1
+            self.governorates += answer.governorate == gold.governorate
 
     def metrics(self) -> dict[str, float]:
         def share(count: int) -> float:
@@ -275,6 +300,7 @@ class _Tally:
             "cause_accuracy": share(self.cause),
             "civilians_exact": share(self.civilians),
             "noncivilians_exact": share(self.noncivilians),
+            "governorate_accuracy": self.governorates / self.placed if self.placed else 0.0,
             "articles_per_second": self.articles / self.seconds if self.seconds else 0.0,
         }
 
@@ -296,6 +322,7 @@ def _load(path: Path, failures: dict[str, list[str]]) -> list[Item[Answer]]:
                 (record["cause_of_death"] or UNKNOWN).strip().lower(),
                 _count(record["nb_civilians"]),
                 _count(record["nb_noncivilians"]),
+                _gold_governorate(record.get("location")),
             )
         except (KeyError, ValueError, AttributeError) as exc:
             failures.setdefault(INPUT_FAILURES, []).append(f"{key}: unreadable gold ({exc})")
@@ -313,6 +340,12 @@ def _load(path: Path, failures: dict[str, list[str]]) -> list[Item[Answer]]:
             source=str(file),
         )
     return rows
+
+
+def _gold_governorate(value: str | None) -> str | None:
+    from strife.evaluate._places import admin1_of
+
+    return admin1_of(value, COUNTRY) if value and value.strip() else None
 
 
 def _count(value: str | None) -> int:

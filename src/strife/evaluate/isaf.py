@@ -32,10 +32,11 @@ Metrics:
 - ``min_killed_exact`` / ``min_captured_exact``: share of releases whose count
   equals the gold. strife's killed count is, per event, the reconciled
   figure (strife's ``reconcile``: the lowest specific figure, so one
-  incident told twice is not counted twice); its captured count adds up each
-  source's arrest claims (a release names its detainees group by group) and
-  keeps the lowest source total. Both are summed over the release's events
-  (separate incidents add up); 0 when no claim;
+  incident told twice is not counted twice), summed over the release's
+  events (separate incidents add up). Its captured count reads the release's
+  arrest claims sentence by sentence: groups named together add up, a later
+  group that restates the lead does not, new people do (``_isaf_detainees``).
+  Both skip aggregate events; 0 when no claim;
 - ``articles_per_second``: releases over the time spent inside each system.
 
 The ``baseline`` system reads the facts from keywords ("detained" ->
@@ -44,8 +45,22 @@ The ``baseline`` system reads the facts from keywords ("detained" ->
 takes the first number before "... killed" and before "... detained" as the
 counts. Both systems share :data:`LABEL_RULES`.
 
-The set's ``start_date`` and ``province`` are not scored here (dates and
-places are later stages). A line that cannot be read is listed under
+Dates and places are read off the release's *dated event* (:func:`dated_event`:
+the first event, in text order, that is violent or an arrest or has a fatality
+or arrest claim, else the first event), the operation a release reports:
+
+- ``start_date_exact``: share of releases whose dated event's ``date.start``
+  equals the gold ``start_date`` (no event: a miss);
+- ``province_accuracy``: share of releases, among those whose gold
+  ``province`` names an admin-1 area the gazetteer knows, whose dated event's
+  ``location.admin1`` is one of them (compared by ``locate.admin1_key`` in
+  country ``AF``, so "Paktya" and "Paktiya" agree).
+
+The baseline's date is the publication date as the page gives it (the first
+date with its year in the top of the release: the dateline or the header), and
+its province the first "X province" the page names.
+
+A line that cannot be read is listed under
 ``failures["input"]`` and left out; a release strife fails on is scored as
 an empty output and listed under ``failures["strife"]``.
 """
@@ -56,17 +71,28 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from strife.document import Claim, Document, Event
+from strife._date_expressions import DAY, find_mentions
+from strife.document import Document, Event
 from strife.errors import InputError
 from strife.evaluate import EvalReport
+from strife.evaluate._isaf_detainees import count_detainees
 from strife.evaluate._systems import Item, run_systems
-from strife.evaluate.fakes import CIVILIANS, counted_phrase, victim_kind
+from strife.evaluate.fakes import CIVILIANS, victim_kind
 from strife.settings import Settings
 
 DATA_FILE = "isaf.jsonl"
+#: The gold's country, for comparing province names.
+COUNTRY = "AF"
+#: How much of the top of a release the baseline reads the publication date from.
+BASELINE_HEADER_CHARS = 600
+#: Event categories of the operation a release reports (with arrests).
+DATED_CATEGORIES = frozenset(
+    {"battles", "explosions_remote_violence", "violence_against_civilians", "riots"}
+)
 INPUT_FAILURES = "input"
 LABELS = (
     "detention",
@@ -122,6 +148,7 @@ _BASELINE_CAPTURED = re.compile(
     rf"\b(?:detain|arrest|captur)(?:ed|ing)\s+{_NUMBER_AFTER}",
     re.I,
 )
+_BASELINE_PROVINCE = re.compile(r"\b([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) [Pp]rovince\b")
 _BASELINE_FACTS = (
     ("captured", re.compile(r"\b(detain\w*|arrest\w*|captur\w*)\b", re.I)),
     ("killed", re.compile(r"\bkill(ed|ing)\b", re.I)),
@@ -145,6 +172,10 @@ class Answer:
     labels: frozenset[str] = frozenset()
     killed: int = 0
     captured: int = 0
+    #: ``YYYY-MM-DD`` of the operation (the gold's ``start_date``), None when unknown.
+    start_date: str | None = None
+    #: Admin-1 keys (``locate.admin1_key``): the gold's provinces, or the system's one.
+    provinces: frozenset[str] = frozenset()
 
 
 def evaluate_isaf(
@@ -164,7 +195,8 @@ def evaluate_isaf(
 
     Returns:
         The report, with ``event_type_f1``, ``min_killed_exact``,
-        ``min_captured_exact`` and ``articles_per_second`` per system.
+        ``min_captured_exact``, ``start_date_exact``, ``province_accuracy`` and
+        ``articles_per_second`` per system.
 
     Raises:
         InputError: the file is missing, unreadable or has no readable line.
@@ -213,47 +245,70 @@ def strife_facts(document: Document) -> set[str]:
 def strife_answer(document: Document) -> Answer:
     """strife's labels and counts for one release."""
     text = document.article.text if document.article else ""
-    killed = captured = 0
+    killed = 0
     for event in document.events:
         if event.aggregate:
             continue  # "more than 125 insurgents detained this month": not this operation
         killed += event.fatalities.best or 0
-        captured += _detainees(event, text)
-    return Answer(labels_for(strife_facts(document)), killed, captured)
+    return Answer(
+        labels_for(strife_facts(document)),
+        killed,
+        _detainees(document.events, text),
+        *_date_and_province(dated_event(document.events)),
+    )
 
 
-def _detainees(event: Event, text: str) -> int:
-    """Everyone a release says was detained in one operation.
-
-    A release lists its detainees group by group ("captured a Taliban leader ...
-    also detained two suspected insurgents"), so one source's groups are added
-    up; a group named again by the same noun ("detained numerous suspected
-    insurgents ... detained several suspected insurgents") is a restatement, and
-    the larger figure stands for it. Across sources the lowest total is kept, as
-    ACLED's rule keeps the lowest figure.
-    """
-    groups: dict[tuple[str, str], int] = {}
-    for claim in event.claims:
-        if claim.property == "arrests" and claim.low is not None:
-            key = (claim.source, _counted_noun(claim, text))
-            groups[key] = max(groups.get(key, 0), claim.low)
-    totals: dict[str, int] = {}
-    for (source, _), count in groups.items():
-        totals[source] = totals.get(source, 0) + count
-    return min(totals.values(), default=0)
+def dated_event(events: list[Event]) -> Event | None:
+    """The operation a release reports: the first violent or arrest event, else the first."""
+    for event in events:
+        if (
+            event.category in DATED_CATEGORIES
+            or event.subtype == "arrests"
+            or any(claim.property in ("fatalities", "arrests") for claim in event.claims)
+        ):
+            return event
+    return events[0] if events else None
 
 
-def _counted_noun(claim: Claim, text: str) -> str:
-    """The noun a figure counts: "two suspected insurgents" -> "insurgent"."""
-    words = claim.text.split() if claim.text[:1].isalpha() else counted_phrase(text, claim.end)
-    return words[-1].lower().removesuffix("s") if words else ""
+def _date_and_province(event: Event | None) -> tuple[str | None, frozenset[str]]:
+    start = event.date.get("start") if event and event.date else None
+    admin1 = event.location.get("admin1") if event and event.location else None
+    province = _province_key(admin1) if admin1 else None
+    return start, frozenset({province}) if province else frozenset()
+
+
+def _province_key(name: str) -> str | None:
+    from strife.locate import admin1_key
+
+    return admin1_key(name, COUNTRY)
+
+
+def _detainees(events: list[Event], text: str) -> int:
+    """Everyone a release says was detained in its operation (``_isaf_detainees``)."""
+    return count_detainees(events, text)
 
 
 def baseline_answer(page: str) -> Answer:
     """The keyword baseline: facts from keywords, the first number before each verb."""
     facts = {fact for fact, pattern in _BASELINE_FACTS if pattern.search(page)}
     killed = _first_count(_BASELINE_KILLED, page)
-    return Answer(labels_for(facts), killed, _first_count(_BASELINE_CAPTURED, page))
+    province = _BASELINE_PROVINCE.search(page)
+    key = _province_key(province.group(1)) if province else None
+    return Answer(
+        labels_for(facts),
+        killed,
+        _first_count(_BASELINE_CAPTURED, page),
+        published_date(page),
+        frozenset({key}) if key else frozenset(),
+    )
+
+
+def published_date(page: str) -> str | None:
+    """The first date with its year in the top of a page (its dateline or header)."""
+    for mention in find_mentions(page[:BASELINE_HEADER_CHARS], reference=None, limit=date.today()):
+        if mention.span is not None and mention.span.precision == DAY:
+            return mention.span.start.isoformat()
+    return None
 
 
 def _first_count(pattern: re.Pattern[str], page: str) -> int:
@@ -267,6 +322,7 @@ def _first_count(pattern: re.Pattern[str], page: str) -> int:
 class _Tally:
     def __init__(self) -> None:
         self.articles = self.killed = self.captured = 0
+        self.dated = self.provinces = self.province_items = 0
         self.true_positives = self.false_positives = self.false_negatives = 0
         self.seconds = 0.0
 
@@ -277,6 +333,10 @@ class _Tally:
         self.false_positives += len(answer.labels - gold.labels)
         self.false_negatives += len(gold.labels - answer.labels)
         self.killed += answer.killed == gold.killed
+        self.dated += answer.start_date is not None and answer.start_date == gold.start_date
+        if gold.provinces:
+            self.province_items += 1
+            self.provinces += bool(answer.provinces & gold.provinces)
         self.captured += answer.captured == gold.captured
 
     def metrics(self) -> dict[str, float]:
@@ -288,6 +348,10 @@ class _Tally:
             "event_type_f1": 2 * self.true_positives / scored if scored else 0.0,
             "min_killed_exact": share(self.killed),
             "min_captured_exact": share(self.captured),
+            "start_date_exact": share(self.dated),
+            "province_accuracy": (
+                self.provinces / self.province_items if self.province_items else 0.0
+            ),
             "articles_per_second": self.articles / self.seconds if self.seconds else 0.0,
         }
 
@@ -332,5 +396,12 @@ def _row(record: dict[str, Any], number: int) -> Item[Answer]:
     unknown = labels - set(LABELS)
     if unknown:
         raise ValueError(f"unknown event_type {', '.join(sorted(unknown))}")
-    answer = Answer(frozenset(labels), int(gold["min_killed"]), int(gold["min_captured"]))
+    provinces = {_province_key(name) for name in gold.get("province") or [] if name.strip()}
+    answer = Answer(
+        frozenset(labels),
+        int(gold["min_killed"]),
+        int(gold["min_captured"]),
+        str(gold.get("start_date") or "") or None,
+        frozenset(key for key in provinces if key),
+    )
     return Item(str(record.get("idx", f"line {number}")), text, answer)

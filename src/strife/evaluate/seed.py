@@ -10,6 +10,7 @@ benchmark can count them and a test can name the one that failed.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 
 from strife.document import Article, Claim, Document, Event
 from strife.errors import InputError
+
+EARTH_RADIUS_KM = 6371.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +91,11 @@ def _published(article: Article, wanted: str) -> Check:
 def check_events(document: Document, gold: dict[str, Any]) -> list[Check]:
     """Every violent event of the reference, matched to its best extracted event.
 
-    What this stage owns is checked: the category, each claim (property,
-    value, qualifier, source, the vague word or the perpetrator's kind), the
-    victims, a disputed or unknown perpetrator, the mechanism. Places and dates
-    belong to the locate and date stages and are not checked here.
+    Checked: the category, each claim (property, value, qualifier, source,
+    the vague word or the perpetrator's kind), the victims, a disputed or
+    unknown perpetrator, the mechanism, the place (in the country, and within
+    ``max_km`` or named as one of ``place_names``) and the date (overlapping
+    ``date_window``).
     """
     names = {source.id: source.name for source in document.sources}
     checks: list[Check] = []
@@ -129,7 +133,42 @@ def _event_checks(event: Event, wanted: dict[str, Any], names: dict[str, str]) -
         described = f"{event.trigger} {event.subtype}".lower().replace("_", " ")
         hit = any(m.lower().replace("_", " ") in described for m in wanted["mechanism_any"])
         checks.append(Check(f"{label}: mechanism", hit))
+    if "country" in wanted:
+        checks.append(_place_check(label, event.location, wanted))
+    if "date_window" in wanted:
+        checks.append(_date_check(label, event.date, wanted["date_window"]))
     return checks
+
+
+def _place_check(label: str, location: dict[str, Any] | None, wanted: dict[str, Any]) -> Check:
+    name = f"{label}: place"
+    if not location or location.get("lat") is None:
+        return Check(name, False, "no location")
+    detail = f"{location['name']} ({location['country']}), text {location['text']!r}"
+    if location["country"] != wanted["country"]:
+        return Check(name, False, detail)
+    named = {n.lower() for n in wanted.get("place_names", [])}
+    if {str(location["name"]).lower(), str(location["text"]).lower()} & named:
+        return Check(name, True, detail)
+    distance = km_between(location["lat"], location["lon"], wanted["lat"], wanted["lon"])
+    return Check(name, distance <= wanted["max_km"], f"{detail}, {distance:.0f} km away")
+
+
+def _date_check(label: str, date: dict[str, Any] | None, window: list[str]) -> Check:
+    name = f"{label}: date"
+    if not date or not date.get("start"):
+        return Check(name, False, "no date")
+    end = date.get("end") or date["start"]
+    overlaps = date["start"] <= window[1] and end >= window[0]
+    return Check(name, overlaps, f"{date['start']}..{end} vs {window[0]}..{window[1]}")
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 def _claim_matches(claim: Claim, wanted: dict[str, Any], names: dict[str, str]) -> bool:

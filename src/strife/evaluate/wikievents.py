@@ -190,8 +190,9 @@ def strife_arguments(document: Document) -> Pairs:
 
 
 def event_places(document: Document, event: Event) -> list[str]:
-    """Where an event happened: its location text, else the entities of its sentences."""
-    if event.location:
+    """Where an event happened: its location's words when its own sentences name it, else
+    the place entities of its sentences (an argument is scored in the event's sentence)."""
+    if event.location and event.location.get("basis") == "event":
         name = event.location.get("text") or event.location.get("name")
         if name:
             return [str(name)]

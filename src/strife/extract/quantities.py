@@ -92,7 +92,8 @@ _UNDER_TWENTY = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen"
 )
-_SMALL = {word: i for i, word in enumerate(_UNDER_TWENTY.split(), 1)}
+#: "one" .. "nineteen" -> 1 .. 19 (the date stage reads durations with them too).
+SMALL_NUMBERS = {word: i for i, word in enumerate(_UNDER_TWENTY.split(), 1)}
 _TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety"
 _TENS = {word: 10 * i for i, word in enumerate(_TENS_WORDS.split(), 2)}
 _BASES = ("tens", "dozens", "scores", "hundreds", "thousands", "millions")  # plural nouns
@@ -106,7 +107,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 _SCALE = r"(?:dozen|hundred|thousand|million|billion)"
-_WORD = rf"(?:{_alt([*_SMALL, *_TENS, *SCALES])})\b"
+_WORD = rf"(?:{_alt([*SMALL_NUMBERS, *_TENS, *SCALES])})\b"
 _AND = rf"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion)){_S}and{_S}"
 _WORDS = (  # at most 13 words: a longer run is no number, and scanning it again costs
     rf"\b(?:(?:half{_S})?an?{_S}(?={_SCALE}\b))?{_WORD}(?:(?:{_AND}|{_S}|-){_WORD}){{0,12}}"
@@ -327,10 +328,14 @@ def _parse_words(raw: str) -> tuple[int, int] | None:
             continue
         if word == "and" and last in ("hundred", "scale"):
             continue
-        if word in _SMALL and _SMALL[word] < 10 and last in ("", "tens", "hundred", "scale"):
-            current, last = current + _SMALL[word], "one"
-        elif word in _SMALL and last in ("", "hundred", "scale"):
-            current, last = current + _SMALL[word], "teen"
+        if (
+            word in SMALL_NUMBERS
+            and SMALL_NUMBERS[word] < 10
+            and last in ("", "tens", "hundred", "scale")
+        ):
+            current, last = current + SMALL_NUMBERS[word], "one"
+        elif word in SMALL_NUMBERS and last in ("", "hundred", "scale"):
+            current, last = current + SMALL_NUMBERS[word], "teen"
         elif word in _TENS and last in ("", "hundred", "scale"):
             current, last = current + _TENS[word], "tens"
         elif word == "hundred" and last in _COUNTED and current < 100:

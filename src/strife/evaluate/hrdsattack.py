@@ -1,0 +1,289 @@
+"""``strife eval hrdsattack``: where and when, on attacks on human-rights defenders.
+
+HRDsAttack (``dev.json`` and ``train.json``, Ran et al. 2023) holds news articles
+about attacks on human-rights defenders, each with one crowd annotation of the
+event: its ``country``, ``region``, ``city``, ``year``, ``month`` and ``date``
+(the day). Both files are read (they are the development data here; the set's
+test half is not shipped). The page is the title, the publication time on its
+own line (``Input.publish_date``, as a scraped page shows it, so the clean stage
+reads it as the page's publication time), a blank line and the article:
+``Input.article_interface`` with its HTML tags stripped, one paragraph per
+``<p>``.
+
+strife's answer is read off the article's dated event (``isaf.dated_event``: the
+first violent or arrest event, else the first event): its ``location``
+(``country``, ``admin1``, ``name``) and its ``date.start``. An article with no
+event is a miss on every field. Metrics, each over the items whose gold for that
+field is usable (so each has its own count, listed in the report's notes):
+
+- ``country_accuracy``: the gold country, as ISO alpha-2 (``locate.country_code``;
+  "USA", "People's Republic of China"; "England" is GB), equals the location's;
+- ``region_accuracy``: the gold region and the location's ``admin1`` are the same
+  admin-1 area of the gold country (``locate.admin1_key``; "Zamfara" and
+  "Zamfara State" agree);
+- ``city_accuracy``: the gold city equals the location's ``name`` once both are
+  folded (case, accents, punctuation); a misspelt gold ("Beijin") is a miss;
+- ``year_accuracy``, ``month_accuracy``, ``day_accuracy``: each part of the
+  gold date equals that part of the event's ``date.start``;
+- ``articles_per_second``.
+
+Gold normalisation (:func:`gold_from`): "None", "unknown", "N/A", empty and null
+are *no gold* and the item is left out of that field's metric; years and days
+come as "2021.0" or "26.0" (read as integers; a day outside 1..31 or a year
+outside 1900..2100 is no gold); months as "02", "February" or misspelt
+("Novermber": the first three letters); a gold country or region that names no
+known country or area ("Africa", "Greece and India", a political party) is no
+gold. ``merged_sample`` is the gold (the set has one annotation per item).
+
+The ``baseline``: the publication date for the date, the first country the
+page names for the country, and no region or city.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from strife.document import Document
+from strife.errors import InputError
+from strife.evaluate import EvalReport
+from strife.evaluate._places import admin1_of, country_key, first_country
+from strife.evaluate._systems import Item, run_systems
+from strife.settings import Settings
+
+DATA_FILES = ("dev.json", "train.json")
+INPUT_FAILURES = "input"
+#: Gold values that mean "not annotated".
+NO_GOLD = frozenset({"", "none", "null", "unknown", "n/a", "n//a", "na", "nan"})
+FIELDS = ("country", "region", "city", "year", "month", "day")
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"</p>\s*<p[^>]*>", re.I)
+_FOLD = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Where and when, in comparable form: alpha-2, admin-1 key, folded city, date parts."""
+
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+
+def evaluate_hrdsattack(
+    path: Path,
+    *,
+    settings: Settings,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> EvalReport:
+    """Score strife and the baseline on the HRDsAttack articles under ``path``.
+
+    Args:
+        path: the folder with ``dev.json`` and ``train.json``, or one of those files.
+        settings: passed to every pipeline stage.
+        limit: score only the first ``limit`` articles.
+        progress: called with (done, total) after each batch.
+
+    Returns:
+        The report, with ``country_accuracy``, ``region_accuracy``, ``city_accuracy``,
+        ``year_accuracy``, ``month_accuracy``, ``day_accuracy`` and
+        ``articles_per_second`` per system.
+
+    Raises:
+        InputError: no file, or no readable article.
+    """
+    failures: dict[str, list[str]] = {}
+    items = _load(path, failures)[:limit]
+    published = {item.page: _published_line(item.page) for item in items}
+    return run_systems(
+        f"hrdsattack:{path.name}",
+        items,
+        settings=settings,
+        strife_answer=strife_answer,
+        baseline_answer=lambda page: baseline_answer(page, published.get(page)),
+        empty_answer=Answer,
+        new_tally=_Tally,
+        failures=failures,
+        progress=progress,
+    )
+
+
+def strife_answer(document: Document) -> Answer:
+    """Where and when strife places the article's dated event."""
+    from strife.evaluate.isaf import dated_event
+
+    event = dated_event(document.events)
+    if event is None:
+        return Answer()
+    location = event.location or {}
+    country = location.get("country")
+    admin1 = location.get("admin1")
+    region = admin1_of(admin1, country) if admin1 and country else None
+    name = location.get("name")
+    start = _iso_date((event.date or {}).get("start"))
+    return Answer(
+        country,
+        region,
+        fold(name) if name else None,
+        start.year if start else None,
+        start.month if start else None,
+        start.day if start else None,
+    )
+
+
+def baseline_answer(page: str, published: date | None) -> Answer:
+    """The publication date, and the first country the page names."""
+    return Answer(
+        first_country(page),
+        None,
+        None,
+        published.year if published else None,
+        published.month if published else None,
+        published.day if published else None,
+    )
+
+
+def fold(name: str) -> str:
+    """A place name for comparison: no accents, no case, no punctuation."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return _FOLD.sub(" ", ascii_name.lower()).strip()
+
+
+def gold_from(annotation: dict[str, Any]) -> Answer:
+    """The usable gold of one annotation (None where it has none; see the module notes)."""
+    country = _text(annotation.get("country"))
+    code = country_key(country) if country else None
+    region = _text(annotation.get("region"))
+    city = _text(annotation.get("city"))
+    year = _number(annotation.get("year"), 1900, 2100)
+    return Answer(
+        code,
+        admin1_of(region, code) if region and code else None,
+        fold(city) if city else None,
+        year,
+        _month(annotation.get("month")),
+        _number(annotation.get("date"), 1, 31),
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return None if text.lower() in NO_GOLD else text
+
+
+def _number(value: Any, low: int, high: int) -> int | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and low <= number <= high else None
+
+
+def _month(value: Any) -> int | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if text.replace(".0", "").isdigit():
+        return _number(text, 1, 12)
+    from strife._date_expressions import MONTH_NUMBERS
+
+    return MONTH_NUMBERS.get(text[:3].lower())
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _published_line(page: str) -> date | None:
+    """The publication date the page carries on its second line."""
+    lines = page.split("\n", 2)
+    return _iso_date(lines[1][:10]) if len(lines) > 1 else None
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.articles = 0
+        self.seconds = 0.0
+        self.right = dict.fromkeys(FIELDS, 0)
+        self.scored = dict.fromkeys(FIELDS, 0)
+
+    def add(self, gold: Answer, answer: Answer, seconds: float) -> None:
+        self.articles += 1
+        self.seconds += seconds
+        for name in FIELDS:
+            expected = getattr(gold, name)
+            if expected is None:
+                continue  # no usable gold for this field
+            self.scored[name] += 1
+            self.right[name] += getattr(answer, name) == expected
+
+    def metrics(self) -> dict[str, float]:
+        metrics = {
+            f"{name}_accuracy": self.right[name] / self.scored[name] if self.scored[name] else 0.0
+            for name in FIELDS
+        }
+        metrics["articles_per_second"] = self.articles / self.seconds if self.seconds else 0.0
+        return metrics
+
+
+def _load(path: Path, failures: dict[str, list[str]]) -> list[Item[Answer]]:
+    files = [path / name for name in DATA_FILES] if path.is_dir() else [path]
+    rows: list[Item[Answer]] = []
+    for file in files:
+        if not file.exists() and path.is_dir():
+            continue
+        try:
+            records = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"cannot read the HRDsAttack file ({exc})", source=str(file)) from exc
+        if not isinstance(records, list):
+            raise InputError("expected a JSON list of samples", source=str(file))
+        for number, record in enumerate(records):
+            key = f"{file.stem}:{number}"
+            try:
+                rows.append(_row(record, key))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                failures.setdefault(INPUT_FAILURES, []).append(
+                    f"{key}: unreadable ({type(exc).__name__}: {exc})"
+                )
+    if not rows:
+        raise InputError(
+            'no readable sample; expected [{"sample": {"Input.title", "Input.publish_date", '
+            '"Input.article_interface"}, "merged_sample": {"country", ...}}, ...] in '
+            + " or ".join(DATA_FILES),
+            source=str(path),
+        )
+    return rows
+
+
+def _row(record: dict[str, Any], key: str) -> Item[Answer]:
+    sample = record["sample"]
+    gold = record.get("merged_sample") or record["annotations"][0]["annotation"]
+    body = _PARAGRAPH.split(sample["Input.article_interface"])
+    paragraphs = [html.unescape(_TAG.sub(" ", part)) for part in body]
+    text = "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+    if not text:
+        raise ValueError("no article text")
+    published = str(sample.get("Input.publish_date") or "").strip()
+    title = " ".join(str(sample.get("Input.title") or "").split())
+    page = f"{title}\n{published}\n\n{text}"
+    return Item(str(sample.get("Input.GLOBALEVENTID", key)), page, gold_from(gold))
