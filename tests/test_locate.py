@@ -19,7 +19,13 @@ from typer.testing import CliRunner
 from strife.cli import app
 from strife.errors import GazetteerError
 from strife.locate import LocateStage, admin1_key, country_code, locate_text
-from strife.locate.gazetteer import Gazetteer, gazetteer_path, load_geonames, open_gazetteer
+from strife.locate.gazetteer import (
+    Gazetteer,
+    build_gazetteer,
+    gazetteer_path,
+    load_geonames,
+    open_gazetteer,
+)
 from strife.locate.names import is_demonym, key, skeleton
 from strife.pipeline import extract_pipeline, run_text
 from strife.settings import Settings
@@ -90,6 +96,13 @@ def test_opening_a_file_that_is_no_gazetteer_fails_clearly(tmp_path: Path) -> No
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(GazetteerError, match="not a strife gazetteer"):
         Gazetteer(junk)
+
+
+def test_a_gazetteer_that_cannot_be_written_fails_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", "utf-8")
+    with pytest.raises(GazetteerError, match="cannot build the gazetteer.*--set gazetteer="):
+        build_gazetteer(blocker / "gazetteer.sqlite")
 
 
 def test_gazetteer_path_follows_the_setting(tmp_path: Path) -> None:

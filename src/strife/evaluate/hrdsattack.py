@@ -17,7 +17,10 @@ event is a miss on every field. Metrics, each over the items whose gold for that
 field is usable (so each has its own count, listed in the report's notes):
 
 - ``country_accuracy``: the gold country, as ISO alpha-2 (``locate.country_code``;
-  "USA", "People's Republic of China"; "England" is GB), equals the location's;
+  "USA", "People's Republic of China"; "England" is GB), equals the location's.
+  The annotators give the sovereign state (Hong Kong's events are "People's
+  Republic of China"), so Hong Kong and Macau count as CN on both sides
+  (:data:`SOVEREIGN`);
 - ``region_accuracy``: the gold region and the location's ``admin1`` are the same
   admin-1 area of the gold country (``locate.admin1_key``; "Zamfara" and
   "Zamfara State" agree);
@@ -63,6 +66,8 @@ INPUT_FAILURES = "input"
 #: Gold values that mean "not annotated".
 NO_GOLD = frozenset({"", "none", "null", "unknown", "n/a", "n//a", "na", "nan"})
 FIELDS = ("country", "region", "city", "year", "month", "day")
+#: ISO 3166-1 codes of territories the gold gives as their sovereign state.
+SOVEREIGN = {"HK": "CN", "MO": "CN"}
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"</p>\s*<p[^>]*>", re.I)
 _FOLD = re.compile(r"[^a-z0-9]+")
@@ -127,9 +132,10 @@ def strife_answer(document: Document) -> Answer:
     if event is None:
         return Answer()
     location = event.location or {}
-    country = location.get("country")
+    where = location.get("country")
     admin1 = location.get("admin1")
-    region = admin1_of(admin1, country) if admin1 and country else None
+    region = admin1_of(admin1, where) if admin1 and where else None
+    country = _sovereign(where)
     name = location.get("name")
     start = _iso_date((event.date or {}).get("start"))
     return Answer(
@@ -145,13 +151,17 @@ def strife_answer(document: Document) -> Answer:
 def baseline_answer(page: str, published: date | None) -> Answer:
     """The publication date, and the first country the page names."""
     return Answer(
-        first_country(page),
+        _sovereign(first_country(page)),
         None,
         None,
         published.year if published else None,
         published.month if published else None,
         published.day if published else None,
     )
+
+
+def _sovereign(code: str | None) -> str | None:
+    return SOVEREIGN.get(code, code) if code else None
 
 
 def fold(name: str) -> str:
@@ -163,7 +173,7 @@ def fold(name: str) -> str:
 def gold_from(annotation: dict[str, Any]) -> Answer:
     """The usable gold of one annotation (None where it has none; see the module notes)."""
     country = _text(annotation.get("country"))
-    code = country_key(country) if country else None
+    code = _sovereign(country_key(country) if country else None)
     region = _text(annotation.get("region"))
     city = _text(annotation.get("city"))
     year = _number(annotation.get("year"), 1900, 2100)

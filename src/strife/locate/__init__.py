@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from strife.document import Document, Problem
@@ -86,11 +87,8 @@ def _headline_toponyms(title: str | None) -> list[Toponym]:
         return []  # a dateline taken for a title names where the story was filed
     from strife.read import load_nlp
 
-    # Offsets past any article offset: headline names never fall inside an event's spans.
-    return [
-        Toponym(t.text, -1, -1, role=t.role, kind=t.kind, locative=t.locative)
-        for t in find_toponyms(load_nlp()(title))
-    ]
+    # Offsets before any article offset: headline names never fall inside an event's spans.
+    return [replace(t, start=-1, end=-1) for t in find_toponyms(load_nlp()(title))]
 
 
 def locate_text(

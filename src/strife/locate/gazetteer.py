@@ -19,6 +19,7 @@ or ``citiesN.txt``: neighbourhoods, districts, villages) to the same file.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import gzip
 import json
@@ -207,10 +208,10 @@ def open_gazetteer(settings: Settings, *, progress: Progress | None = None) -> G
 def build_gazetteer(path: Path, *, progress: Progress | None = None) -> dict[str, int]:
     """Build the default gazetteer into ``path`` (atomically); returns counts per kind."""
     report = progress or (lambda step, done, total: None)
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
         db = sqlite3.connect(partial)
         db.executescript(_SCHEMA)
         report("reading GeoNames cities", 0, 3)
@@ -229,8 +230,12 @@ def build_gazetteer(path: Path, *, progress: Progress | None = None) -> dict[str
         db.close()
         os.replace(partial, path)
     except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
-        raise GazetteerError(f"cannot build the gazetteer at {path}: {exc}") from exc
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise GazetteerError(
+            f"cannot build the gazetteer at {path}: {exc}; choose another file with "
+            "--set gazetteer=PATH or STRIFE_GAZETTEER"
+        ) from exc
     report("done", 3, 3)
     _open.cache_clear()
     return Gazetteer(path).counts()

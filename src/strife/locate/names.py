@@ -24,6 +24,12 @@ _ARTICLE = frozenset(
 )
 #: Vowels and the half-vowels that transliterations add or drop ("Khowst", "Khost").
 _SOFT = re.compile(r"[aeiouyw]")
+#: Words that say which part of a place, not which place ("Eastern Ghouta", "rural Homs").
+DIRECTIONS = frozenset(
+    {"east", "west", "north", "south", "eastern", "western", "northern", "southern",
+     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+     "southeastern", "southwestern", "ne", "nw", "se", "sw", "central", "rural", "greater"}
+)  # fmt: skip
 #: Words that say what kind of area a name is, not which one ("Helmand province").
 AREA_WORDS = frozenset(
     {

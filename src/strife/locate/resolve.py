@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strife.locate.gazetteer import Gazetteer, Match, Place
+from strife.locate.names import DIRECTIONS
 from strife.locate.toponyms import Toponym
 
 #: How specific each kind of place is; an event takes the most specific one named.
@@ -35,12 +36,6 @@ SPECIFICITY = {"country": 0, "admin1": 1, "district": 2, "city": 3, "neighbourho
 FOREIGN_MIN_POPULATION = 100_000
 #: Below this score no candidate is taken: the name is left unresolved.
 MIN_SCORE = 0.0
-#: Words that say which part of a place, not which place ("Eastern Ghouta", "rural Homs").
-DIRECTIONS = frozenset(
-    {"east", "west", "north", "south", "eastern", "western", "northern", "southern",
-     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
-     "southeastern", "southwestern", "ne", "nw", "se", "sw", "central", "rural", "greater"}
-)  # fmt: skip
 #: Marks that end a clause, for the place in the trigger's clause.
 CLAUSE_MARKS = (",", ";", ":", " – ", " — ", ".")
 #: A preceding place this close (characters) still frames an event that names none.
@@ -68,7 +63,11 @@ def focus_country(gazetteer: Gazetteer, toponyms: list[Toponym]) -> str | None:
     for toponym in toponyms:
         if toponym.role == "origin":
             continue
-        exact = [m.place for m in gazetteer.lookup(toponym.text) if m.exact]
+        first = toponym.text.split()[0]
+        if first.endswith("s") and first != toponym.text:
+            for country in _countries(gazetteer, first[:-1]):
+                votes[country] += 3  # "Syrias Raqa": a possessive that lost its apostrophe
+        exact = [m.place for m in _candidates(gazetteer, toponym.text, None) if m.exact]
         if not exact:
             continue
         top = max(exact, key=lambda p: (_kind_fit(p.kind, toponym.kind), p.population))
@@ -147,8 +146,15 @@ def _candidates(
     return found
 
 
+def _countries(gazetteer: Gazetteer, name: str) -> list[str]:
+    """The country the name is, as a one-item list, or nothing."""
+    return [
+        m.place.country for m in gazetteer.lookup(name) if m.exact and m.place.kind == "country"
+    ]
+
+
 def _is_country(gazetteer: Gazetteer, name: str) -> bool:
-    return any(m.exact and m.place.kind == "country" for m in gazetteer.lookup(name))
+    return bool(_countries(gazetteer, name))
 
 
 def _score(match: Match, toponym: Toponym, context: Context, within: Place | None) -> float | None:
@@ -160,6 +166,10 @@ def _score(match: Match, toponym: Toponym, context: Context, within: Place | Non
         home = True
     if not match.exact and (not home or toponym.guessed or not _framed(toponym)):
         return None  # a loose spelling only counts at home, for a name framed as a place
+    if toponym.text.isupper() and len(toponym.text) <= 3 and place.kind != "country":
+        return None  # "US", "UK": a country's initials, not a village called Us
+    if toponym.kind in {"neighbourhood", "district"} and not home and context.focus:
+        return None  # a neighbourhood named like a city abroad is a neighbourhood here
     fit = _kind_fit(place.kind, toponym.kind)
     named_area = place.kind == "admin1" and toponym.kind == "admin1"
     # A small place abroad is not meant, nor a small place for a capitalised word that
@@ -263,11 +273,14 @@ def event_location(
             break
     if own is not None and own["precision"] != "country":
         return own
-    fallback = _fallback(gazetteer, spans, places, paragraphs=paragraphs, headline=headline)
-    if own is not None and (fallback is None or fallback["country"] != own["country"]):
-        return own  # "attacks in Afghanistan": finer only if the article says where there
-    if fallback is not None:
-        return fallback
+    # "attacks in Afghanistan": a finer place there, if the article says where; an event
+    # with no place of its own: one in the article's focus country.
+    country = own["country"] if own is not None else context.focus
+    fallback = _fallback(
+        gazetteer, spans, places, paragraphs=paragraphs, headline=headline, country=country
+    )
+    if fallback is not None or own is not None:
+        return fallback or own
     if context.focus:
         country = gazetteer.country(context.focus)
         if country is not None:
@@ -282,8 +295,13 @@ def _fallback(
     *,
     paragraphs: list[tuple[int, int]],
     headline: list[Resolved],
+    country: str | None,
 ) -> dict[str, Any] | None:
-    """A place for an event whose own sentences name none finer than a country."""
+    """A place for an event whose own sentences name none finer than a country: one in
+    ``country`` when it is known."""
+    if country is not None:
+        places = [r for r in places if r.place.country == country]
+        headline = [r for r in headline if r.place.country == country]
     finer = [r for r in places if r.toponym.locative and r.place.kind != "country"]
     if spans:
         first = spans[0][0]

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from strife.locate.names import is_demonym
+from strife.locate.names import DIRECTIONS, fold, is_demonym
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 #: spaCy labels that are places whatever frames them.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Labels that are never places (nationalities, numbers, dates...).
-NEVER_LABELS = frozenset(
-    {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
-)
+NEVER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+#: Nouns after which "on X" names a place struck ("a strike on Aleppo", "the assault on Douma").
+ATTACK_NOUNS = frozenset(
+    {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "assault", "offensive",
+     "raid", "raids", "shelling", "bombing", "bombardment", "fire", "march", "advance"}
+)  # fmt: skip
 #: Prepositions that put something at a place.
 LOCATIVE = frozenset(
     {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "throughout",
@@ -78,7 +81,8 @@ _FRAMED = re.compile(rf"\bthe\s+(?:[\w-]+\s+)?(?P<area>{_AREAS})\s+of\s+(?P<name
 _NAMED_AREA = re.compile(rf"(?P<name>{_NAME})\s+(?P<area>{_AREAS})\b")
 #: A capitalised name after a locative preposition, which spaCy may not have tagged.
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:[Ii]n|near|outside|(?:north|south|east|west|outskirts|countryside|suburbs?)\s+of)"
+    r"\b(?:[Ii]n|near|outside|(?:north|south|east|west|outskirts|countryside|suburbs?)\s+of"
+    r"|(?:strikes?|attacks?|assault|offensive|raids?|shelling|bombing|bombardment)\s+on)"
     r"\s+(?:the\s+)?(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){0,2})"
 )
 #: Capitalised words that follow "in" and are no place.
@@ -203,8 +207,10 @@ def find_toponyms(doc: Doc | Span, *, offset: int = 0) -> list[Toponym]:
 
 
 def _without_demonym(toponym: Toponym) -> Toponym | None:
-    """ "Aleppo Syrian" -> "Aleppo"; "Syrian" (state TV) -> no place."""
+    """ "Aleppo Syrian" -> "Aleppo"; "Syrian" (state TV) and "South East" -> no place."""
     words = list(re.finditer(r"\S+", toponym.text))
+    if all(word in DIRECTIONS for word in fold(toponym.text).split()):
+        return None
     while words and is_demonym(words[-1].group()):
         words.pop()
     while words and is_demonym(words[0].group()):
@@ -247,6 +253,8 @@ def _framed_as_place(ent: Span) -> bool:
     framing = doc[ent.start - 2 : ent.start]
     if len(framing) == 2 and framing[0].lower_ in AREA_KINDS and framing[1].lower_ in {"of", "in"}:
         return True  # "a neighbourhood of Homs"
+    if len(framing) == 2 and framing[0].lower_ in ATTACK_NOUNS and framing[1].lower_ == "on":
+        return True  # "a strike on Aleppo"
     before = doc[ent.start - 1] if ent.start > 0 else None
     return before is not None and before.lower_ in {"in", "near", "outside"} and ent.label_ != "ORG"
 
@@ -278,6 +286,8 @@ def _role(ent: Span) -> str:
     after = doc[ent.end] if ent.end < len(doc) else None
     before = doc[ent.start - 1] if ent.start > 0 else None
     hyphenated = doc[ent.end + 1].lower_ if ent.end + 1 < len(doc) else ""
+    if after is not None and after.lower_ in {"border", "frontier", "borders"}:
+        return "reference"  # "at the Syria-Turkey border": on either side
     if after is not None and after.text in {"-", "–"}:
         if hyphenated == "based":
             return "origin"  # "the British-based Syrian Observatory"
@@ -315,9 +325,12 @@ def _area_matches(text: str) -> list[re.Match[str]]:
     return list(_FRAMED.finditer(text)) + list(_NAMED_AREA.finditer(text))
 
 
+#: Words between a place and the place it lies in, at most ("the Sulaymaniyah
+#: neighbourhood of the Syrian city of Aleppo").
+CONTAINED_CHARS = 60
 #: "X, a neighbourhood of Y", "X district of Y", "X in Y province", "X district, Y province".
 _CONTAINED = re.compile(
-    rf"^(?:,?\s*(?:a|an|the)?\s*(?:[\w-]+\s+){{0,2}}(?:{_AREAS})\s+(?:of|in)\s+(?:the\s+)?"
+    rf"^(?:,?\s*(?:a|an|the)?\s*(?:[\w-]+\s+){{0,4}}(?:{_AREAS})\s+(?:of|in)\s+(?:the\s+)?"
     rf"|(?:\s+(?:{_AREAS}))?,\s*|\s+in\s+)$"
 )
 
@@ -326,7 +339,7 @@ def _link_containers(toponyms: list[Toponym], text: str, shift: int) -> None:
     """Note which named place each name lies in, where the words between them say so."""
     for inner, outer in itertools.pairwise(toponyms):
         between = text[inner.end - shift : outer.start - shift]
-        if len(between) <= 40 and _CONTAINED.match(between):
+        if len(between) <= CONTAINED_CHARS and _CONTAINED.match(between):
             inner.within = outer.text
             outer.locative = outer.locative or inner.locative
             area = _area_word(between)
