@@ -131,6 +131,13 @@ def test_dates_resolve_rejects_malformed_published() -> None:
         ),
         ("HOMS, Syria — Activists said ...", "2012-03-12", "HOMS, Syria", None),
         (
+            # a full stop typed for the comma before the year (issue 4)
+            "HERAT, Afghanistan (Oct. 2. 2011)\nA patrol ...",
+            None,
+            "HERAT, Afghanistan",
+            date(2011, 10, 2),
+        ),
+        (
             "Lashkar Gah, Afghanistan (June 14) - A patrol ...",
             "2012-06-15",
             "Lashkar Gah, Afghanistan",
@@ -236,6 +243,52 @@ def test_dates_stage_dates_each_event() -> None:
     }
     assert [p.code for p in document.problems] == ["W602"]
     assert document.problems[0].message == WARNINGS["W602"]
+
+
+LEAD_STORY = (
+    "HERAT, Afghanistan (Oct. 6, 2011) - Police officials confirmed yesterday that a border "
+    "patrol had raided a smugglers' camp near Islam Qala on Tuesday.\n\n"
+    "The patrol came under fire as it approached the tents. "
+    "Two gunmen were killed in the exchange, the officials said."
+)
+
+
+def test_dates_stage_undated_event_takes_the_lead_day() -> None:
+    # Issue 4: a story that names one day is about that day; the report's own day
+    # ("confirmed yesterday") does not count as a second one.
+    event = _event(
+        LEAD_STORY, "Two gunmen were killed in the exchange, the officials said.", "killed"
+    )
+    date_document(_document(LEAD_STORY, None, [event]), settings=Settings())
+    assert event.date == {
+        "start": "2011-10-04",
+        "end": "2011-10-04",
+        "precision": "day",
+        "text": "on Tuesday",
+    }
+
+
+def test_dates_stage_lead_day_only_when_the_story_names_no_other() -> None:
+    text = LEAD_STORY + (
+        "\n\nA second patrol found a cache of rifles in Ghoryan district on Wednesday."
+    )
+    event = _event(text, "Two gunmen were killed in the exchange, the officials said.", "killed")
+    date_document(_document(text, None, [event]), settings=Settings())
+    # the lead's Tuesday is one of two days the story names: the dateline's day
+    assert event.date is not None
+    assert (event.date["start"], event.date["text"]) == ("2011-10-06", "")
+
+
+def test_dates_stage_date_of_a_blamed_deed_is_not_the_event() -> None:
+    # Issue 4: "responsible for an attack Oct. 1" dates that attack, not the arrest.
+    text = (
+        "HERAT, Afghanistan (Oct. 6, 2011) - Police arrested a man responsible for an attack "
+        "Oct. 1 on a checkpoint in Herat city yesterday."
+    )
+    event = _event(text, text[text.index("Police") :], "arrested")
+    date_document(_document(text, None, [event]), settings=Settings())
+    assert event.date is not None
+    assert (event.date["start"], event.date["text"]) == ("2011-10-05", "yesterday")
 
 
 def test_dates_stage_without_any_date_warns() -> None:

@@ -3,7 +3,9 @@
 Takes a piece of text and a :class:`Reference` (the publisher's local date) and
 returns every date expression found in it, each with its offsets and either the
 span of days it names (:class:`DateSpan`) or the code of the reason it names none
-(in the future, before 1900, relative with no publication date). Choosing which
+(in the future, before 1900, relative with no publication date). This module holds
+the patterns (:data:`RULES`) and the choice among overlapping matches; which days
+one match names is :mod:`strife._date_resolvers`' job, and choosing which
 expression dates an event is left to :mod:`strife.dates`.
 
 These are regular expressions, not dateparser: the text of a news page is long,
@@ -17,37 +19,60 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from strife.extract.quantities import SMALL_NUMBERS
+from strife._date_resolvers import (
+    DAY,
+    FUTURE,
+    MONTH_NUMBERS,
+    NUMBER_WORDS,
+    WEEKDAYS,
+    Reference,
+    Resolved,
+    Resolver,
+    absolute_day,
+    ago,
+    day_range,
+    days_before,
+    future,
+    iso_day,
+    last_month,
+    last_night,
+    last_week,
+    last_year,
+    month_number,
+    month_year,
+    numeric_day,
+    past,
+    past_weak,
+    telex,
+    this_month,
+    this_week,
+    this_year,
+    weekday,
+    year_only,
+)
 
-DAY = "day"
-RANGE = "range"
-WEEK = "week"
-MONTH = "month"
-YEAR = "year"
-#: Warning codes (see ``errors.WARNINGS``).
-FUTURE = "W601"
+#: What other modules read here; the vocabulary and ``Reference`` come from
+#: ``_date_resolvers`` and are re-exported so callers need only this module.
+__all__ = [
+    "DAY",
+    "EARLIEST_YEAR",
+    "MONTH_NUMBERS",
+    "RULES",
+    "TOO_EARLY",
+    "DateSpan",
+    "Mention",
+    "Reference",
+    "find_mentions",
+    "month_number",
+]
+
+#: Warning code (see ``errors.WARNINGS``); the others are ``_date_resolvers``'.
 TOO_EARLY = "W602"
-NO_REFERENCE = "W603"
 #: Dates before this year are not news events (a history aside, or a count read as a year).
 EARLIEST_YEAR = 1900
-#: From this local hour on, "last night" is the evening of the publication day: a page
-#: published at 21:00 (a paper's next-morning edition) means tonight; a morning release
-#: means the night before.
-EVENING_HOUR = 18
-
-MONTH_NUMBERS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-#: Number words a duration may be written with; "few" and "several" as 3, ACLED's "several".
-NUMBER_WORDS = {"a": 1, "an": 1, **SMALL_NUMBERS, "few": 3, "several": 3, "couple of": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,18 +92,6 @@ class DateSpan:
             "precision": self.precision,
             "text": self.text,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """The day relative expressions count from: the publisher's local date.
-
-    ``hour`` is the local hour of publication when the page gives a time (it
-    decides what "last night" means), else ``None``.
-    """
-
-    day: date
-    hour: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,357 +152,117 @@ _PART_OF_DAY = r"(?:\s+(?i:morning|afternoon|evening|night))?"
 _YEAR_PREFIX = r"(?i:in|during|since|throughout|until|of|early|late|mid-?|end\s+of)"
 
 
-def _number(word: str) -> int:
-    word = " ".join(word.lower().split())
-    return int(word) if word.isdigit() else NUMBER_WORDS[word]
-
-
-def month_number(word: str) -> int:
-    """1..12 for a month name or abbreviation ("Sept.", "JAN", "March")."""
-    return MONTH_NUMBERS[word[:3].lower()]
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _minus_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, 1)
-
-
-def _week_of(day: date) -> tuple[date, date]:
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-# Each rule reads one kind of expression: (pattern, resolver). A resolver gets the
-# match and the reference (None when the page has no date) and returns the days
-# (start, end, precision), or a warning code. Year-less dates take the reference's
-# year, or the one before when that would put them after the reference.
-Resolved = tuple[date, date, str] | str | None
-Resolver = Callable[[re.Match[str], Reference | None], Resolved]
-
-
-def _absolute_day(match: re.Match[str], reference: Reference | None) -> Resolved:
-    month = month_number(match.group("m"))
-    day = int(match.group("d"))
-    found = _place_year(match.group("y"), month, day, reference)
-    return (found, found, DAY) if isinstance(found, date) else found
-
-
-def _place_year(
-    year: str | None, month: int, day: int, reference: Reference | None
-) -> date | str | None:
-    """The date of ``day month [year]``; without a year, the latest one on or before the
-    reference (a code when there is none)."""
-    if year is not None:
-        return _safe_date(int(year), month, day)
-    if reference is None:
-        return NO_REFERENCE
-    found = _safe_date(reference.day.year, month, day)
-    if found is not None and found > reference.day:
-        found = _safe_date(reference.day.year - 1, month, day)
-    return found
-
-
-def _range(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """Two days of one month ("March 3-5", "3-5 March") or of two ("March 30-April 2")."""
-    first_name, second_name = match.group("m1"), match.group("m2")
-    first = month_number(first_name or second_name)
-    second = month_number(second_name or first_name)
-    end = _place_year(match.group("y"), second, int(match.group("d2")), reference)
-    if not isinstance(end, date):
-        return end
-    start = _safe_date(end.year - (first > second), first, int(match.group("d1")))
-    if start is None or start > end:
-        return None
-    return start, end, RANGE
-
-
-def _month_year(match: re.Match[str], reference: Reference | None) -> Resolved:
-    month = month_number(match.group("m"))
-    written = match.groupdict().get("y")
-    if written:
-        year = int(written)
-    elif reference is None:
-        return NO_REFERENCE
-    else:
-        year = reference.day.year - (month > reference.day.month)
-    return date(year, month, 1), _month_end(year, month), MONTH
-
-
-def _year_only(match: re.Match[str], reference: Reference | None) -> Resolved:
-    year = int(match.group("y"))
-    return date(year, 1, 1), date(year, 12, 31), YEAR
-
-
-def _telex(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """ "13 JAN 90", as wire services write dates: the latest century not after the page."""
-    limit = reference.day if reference else date.today()
-    short = int(match.group("y"))
-    year = 2000 + short if 2000 + short <= limit.year else 1900 + short
-    found = _safe_date(year, month_number(match.group("m")), int(match.group("d")))
-    return (found, found, DAY) if found else None
-
-
-def _iso(match: re.Match[str], reference: Reference | None) -> Resolved:
-    found = _safe_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-    return (found, found, DAY) if found else None
-
-
-def _numeric(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """3/25/2013 or 25.03.2013: a part over 12 is the day; when both could be, the
-    first is the month (the order of the US outlets that write dates this way)."""
-    first, second = int(match.group("a")), int(match.group("b"))
-    month, day = (second, first) if first > 12 else (first, second)
-    found = _safe_date(int(match.group("y")), month, day)
-    return (found, found, DAY) if found else None
-
-
-def _relative(days: int) -> Resolver:
-    def resolve(match: re.Match[str], reference: Reference | None) -> Resolved:
-        if reference is None:
-            return NO_REFERENCE
-        found = reference.day - timedelta(days=days)
-        return found, found, DAY
-
-    return resolve
-
-
-def _last_night(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    evening = reference.hour is not None and reference.hour >= EVENING_HOUR
-    found = reference.day if evening else reference.day - timedelta(days=1)
-    return found, found, DAY
-
-
-def _weekday(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """The latest such weekday on or before the reference ("on Monday" said on a Monday
-    is that day); after "last" or "past", strictly before it."""
-    if reference is None:
-        return NO_REFERENCE
-    wanted = WEEKDAYS.index(match.group("w").title())
-    back = (reference.day.weekday() - wanted) % 7
-    which = (match.group("which") or "").lower()
-    if back == 0 and which in ("last", "past"):
-        back = 7
-    found = reference.day - timedelta(days=back)
-    return found, found, DAY
-
-
-def _this_week(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    monday, _ = _week_of(reference.day)
-    return monday, reference.day, WEEK
-
-
-def _last_week(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    monday, sunday = _week_of(reference.day - timedelta(days=7))
-    return monday, sunday, WEEK
-
-
-def _this_month(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    return reference.day.replace(day=1), reference.day, MONTH
-
-
-def _last_month(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    first = _minus_months(reference.day, 1)
-    return first, _month_end(first.year, first.month), MONTH
-
-
-def _this_year(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    return date(reference.day.year, 1, 1), reference.day, YEAR
-
-
-def _last_year(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    year = reference.day.year - 1
-    return date(year, 1, 1), date(year, 12, 31), YEAR
-
-
-def _days_back(count: int, unit: str, day: date) -> date:
-    unit = unit.lower().rstrip("s")
-    if unit == "hour":
-        return day - timedelta(days=max(1, -(-count // 24)))
-    if unit == "day":
-        return day - timedelta(days=count)
-    if unit == "week":
-        return day - timedelta(days=7 * count)
-    if unit == "month":
-        back = _minus_months(day, count)
-        return back.replace(day=min(day.day, calendar.monthrange(back.year, back.month)[1]))
-    return day.replace(year=day.year - count, day=min(day.day, 28 if day.month == 2 else 31))
-
-
-def _past(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """ "over the past three days": from that many days before the reference to it."""
-    if reference is None:
-        return NO_REFERENCE
-    count = _number(match.group("n")) if match.group("n") else 1
-    return _days_back(count, match.group("unit"), reference.day), reference.day, RANGE
-
-
-def _ago(match: re.Match[str], reference: Reference | None) -> Resolved:
-    if reference is None:
-        return NO_REFERENCE
-    count, unit = _number(match.group("n")), match.group("unit").lower().rstrip("s")
-    back = _days_back(count, unit, reference.day)
-    if unit == "day":
-        return back, back, DAY
-    if unit == "week":
-        monday, sunday = _week_of(back)
-        return monday, min(sunday, reference.day), WEEK
-    if unit == "month":
-        first = back.replace(day=1)
-        return first, min(_month_end(first.year, first.month), reference.day), MONTH
-    return date(back.year, 1, 1), min(date(back.year, 12, 31), reference.day), YEAR
-
-
-def _future(match: re.Match[str], reference: Reference | None) -> Resolved:
-    return FUTURE
-
-
 #: (name, pattern, resolver, weak). Overlapping matches keep the longest.
 RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
-    ("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)", _iso, False),
-    ("numeric", r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?!\d)", _numeric, False),
+    ("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)", iso_day, False),
+    ("numeric", r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?!\d)", numeric_day, False),
     (
         "month_day_range",
         rf"\b{_month('m1')}\s+{_day('d1')}{_JOIN}(?:{_month('m2')}\s+)?{_day('d2')}"
         rf"(?:\s*,?\s+{_year('y')})?",
-        _range,
+        day_range,
         False,
     ),
     (
         "day_month_range",
         rf"\b{_day('d1')}(?:\s+{_month('m1')})?{_JOIN}{_day('d2')}\s+(?:(?i:of)\s+)?"
         rf"{_month('m2')}(?:\s*,?\s+{_year('y')})?",
-        _range,
+        day_range,
         False,
     ),
     (
         "month_day",
         rf"\b{_WEEKDAY}{_month('m')}\s+{_day('d')}(?:\s*,?\s+{_year('y')})?",
-        _absolute_day,
+        absolute_day,
         False,
     ),
     (
         "day_month",
         rf"\b{_WEEKDAY}(?:(?i:the)\s+)?{_day('d')}\s+(?:(?i:of)\s+)?{_month('m')}"
         rf"(?:\s*,?\s+{_year('y')})?",
-        _absolute_day,
+        absolute_day,
         False,
     ),
-    ("month_year", rf"\b{_month('m')}\s*,?\s+(?:(?i:of)\s+)?{_year('y')}", _month_year, False),
+    ("month_year", rf"\b{_month('m')}\s*,?\s+(?:(?i:of)\s+)?{_year('y')}", month_year, False),
     (
         "month",
         rf"\b(?:{_YEAR_PREFIX}|(?i:last|this))\s+{_month('m')}(?!\s*\d)",
-        _month_year,
+        month_year,
         False,
     ),
-    ("year", rf"\b(?:{_YEAR_PREFIX}\s+|(?i:mid-))(?:{_year('y')})", _year_only, False),
+    ("year", rf"\b(?:{_YEAR_PREFIX}\s+|(?i:mid-))(?:{_year('y')})", year_only, False),
     (
         "telex",
         rf"\b{_day('d')}\s+(?P<m>{_UPPER_MONTHS})\.?\s+(?P<y>\d\d)(?!\d)",
-        _telex,
+        telex,
         False,
     ),
-    ("day_before_yesterday", r"\b(?i:the\s+day\s+before\s+yesterday)\b", _relative(2), False),
-    ("yesterday", rf"\b(?i:yesterday){_PART_OF_DAY}\b", _relative(1), False),
+    ("day_before_yesterday", r"\b(?i:the\s+day\s+before\s+yesterday)\b", days_before(2), False),
+    ("yesterday", rf"\b(?i:yesterday){_PART_OF_DAY}\b", days_before(1), False),
     (
         "last_night",
         # "overnight" alone, not "an overnight operation" (that one's day is named apart)
         r"\b(?i:(?:late\s+|early\s+)?last\s+night)\b|\b(?i:overnight)\b(?!\s+[a-z])",
-        _last_night,
+        last_night,
         False,
     ),
     (
         "today",
         r"\b(?i:(?:earlier\s+|later\s+)?today|tonight|this\s+(?:morning|afternoon|evening))\b",
-        _relative(0),
+        days_before(0),
         False,
     ),
     (
         "weekday",
         rf"\b(?:(?P<which>(?i:last|this|past|on|late\s+on|early\s+on|late|early))\s+)?"
         rf"(?P<w>{_WEEKDAY_ALTERNATION}){_PART_OF_DAY}\b",
-        _weekday,
+        weekday,
         False,
     ),
     (
         "this_week",
         r"\b(?i:(?:earlier|early|later|late)\s+this\s+week|this\s+week|"
         r"(?:earlier|early)\s+in\s+the\s+week)\b",
-        _this_week,
+        this_week,
         False,
     ),
     (
         "last_week",
         r"\b(?i:last\s+week|the\s+previous\s+week|the\s+week\s+before)\b",
-        _last_week,
+        last_week,
         False,
     ),
-    ("this_month", r"\b(?i:(?:earlier|early)\s+this\s+month|this\s+month)\b", _this_month, False),
-    ("last_month", r"\b(?i:last\s+month|the\s+previous\s+month)\b", _last_month, False),
-    ("this_year", r"\b(?i:(?:earlier|early)\s+this\s+year|this\s+year)\b", _this_year, False),
-    ("last_year", r"\b(?i:last\s+year|the\s+previous\s+year)\b", _last_year, False),
+    ("this_month", r"\b(?i:(?:earlier|early)\s+this\s+month|this\s+month)\b", this_month, False),
+    ("last_month", r"\b(?i:last\s+month|the\s+previous\s+month)\b", last_month, False),
+    ("this_year", r"\b(?i:(?:earlier|early)\s+this\s+year|this\s+year)\b", this_year, False),
+    ("last_year", r"\b(?i:last\s+year|the\s+previous\s+year)\b", last_year, False),
     (
         "past",
         rf"\b(?i:(?:over|in|during|for|within|throughout)\s+the\s+(?:past|last|previous)\s+"
         rf"(?:(?P<n>{_NUMBER})\s+)?(?P<unit>hours?|days?|weeks?|months?|years?))\b",
-        _past,
+        past,
         False,
     ),
     (
         "ago",
         rf"\b(?i:(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago)\b",
-        _ago,
+        ago,
         False,
     ),
     (
         "after",
         rf"\b(?i:(?:just\s+|only\s+)?(?P<n>{_NUMBER})\s+(?P<unit>hours?|days?)\s+"
         r"(?:after|before|later|earlier)|within\s+(?P<n2>\d{1,3})\s+(?P<unit2>hours|days))\b",
-        lambda match, reference: _past_weak(match, reference),
+        past_weak,
         True,
     ),
     (
         "future",
         rf"\b(?i:tomorrow|next\s+(?:week|month|year))\b|\b(?i:next)\s+(?:{_WEEKDAY_ALTERNATION})\b",
-        _future,
+        future,
         False,
     ),
 )
-
-
-def _past_weak(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """ "24 hours after ...": counted from another event; read as "within that many
-    days before the page" only when nothing better dates the event."""
-    if reference is None:
-        return NO_REFERENCE
-    count = _number(match.group("n") or match.group("n2"))
-    unit = match.group("unit") or match.group("unit2")
-    return _days_back(count, unit, reference.day), reference.day, RANGE
 
 
 _COMPILED = tuple((re.compile(pattern), resolve, weak) for _, pattern, resolve, weak in RULES)

@@ -10,23 +10,25 @@ Where a date comes from, in order (the codebook's "Dates"):
    date the report was *made* on, "said on Monday", "Today, forces confirmed",
    and one counted from another event, "24 hours after", only when no other);
 2. one in the sentence before the event's first sentence;
-3. the dateline ("KABUL, Afghanistan (Jan. 25, 2013)"), else the publication date,
+3. the day the story's lead sentence names, when it is the only day the story names;
+4. the dateline ("KABUL, Afghanistan (Jan. 25, 2013)"), else the publication date,
    with ``text`` "" (a news report is of what happened on the day it is filed).
 
 Relative expressions ("yesterday", "on Monday", "over the past three days") count
 from the dateline's date, else the publication time in the publisher's own zone:
 the local date and hour the page gives, never UTC. Dates after that day or before
-1900 are ignored with a warning. Which days an expression names is
-``_date_expressions.py``'s job; this module chooses among them.
+1900 are ignored with a warning. Finding the expressions and the days each names
+is ``_date_expressions.py``'s job (with ``_date_resolvers.py``), reading the
+publication time and the dateline ``_date_reference.py``'s; this module chooses
+among them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from strife._date_expressions import (
@@ -36,18 +38,36 @@ from strife._date_expressions import (
     Mention,
     Reference,
     find_mentions,
-    month_number,
+)
+from strife._date_reference import (
+    LINE_BREAK,
+    Dateline,
+    latest_day,
+    parse_dateline,
+    parse_published,
+    reference_for,
 )
 from strife.document import Document, Event
-from strife.errors import WARNINGS, InputError
+from strife.errors import WARNINGS
 from strife.settings import Settings
 
+#: The date stage and the phrase and dateline readers (``strife date``, the tests).
+__all__ = [
+    "NAME",
+    "VERSION",
+    "DateStage",
+    "Dateline",
+    "date_document",
+    "parse_dateline",
+    "parse_published",
+    "resolve_date",
+]
+
 NAME = "date"
-VERSION = "1"
+VERSION = "2"  # 2: the lead sentence's day; dates of a blamed deed (issue 4)
 NO_DATE = "W604"
-#: A dateline is looked for at the start of this many of the first lines of the body...
-DATELINE_LINES = 4
-#: ... and of the raw page, above the body, when the body has none.
+#: A dateline is looked for in this many of the first lines of the raw page, above
+#: the body, when the body has none (``_date_reference.DATELINE_LINES`` of the body).
 HEADER_LINES = 12
 #: How much of the top of a page may give its year when it has no publication date.
 HEADER_CHARS = 400
@@ -58,28 +78,6 @@ REPORT_PENALTY = 10_000
 #: Added to a date counted from another event ("24 hours after"), so it comes last.
 WEAK_PENALTY = 20_000
 
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|"
-    r"April|June|July|August|September|October|November|December)\.?"
-)
-_DATELINE_DATE = (
-    rf"(?:(?i:(?:Mon|Tues?|Wed|Thu(?:rs)?|Fri|Sat|Sun)\w*\.?),?\s+)?"
-    rf"(?:(?P<m1>(?i:{_MONTH}))\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}|\d\d))?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>(?i:{_MONTH}))(?:,?\s+(?P<y2>\d{{4}}|\d\d))?)"
-)
-#: "KABUL, Afghanistan (Jan. 25, 2013)", "SAN SALVADOR, 13 JAN 90", "BEIRUT, March 12
-#: (Reuters) -", "HOMS, Syria —": an upper-case place (a title-case one only before a
-#: date in brackets), then a date, a news agency and a dash, or a bracketed date alone.
-_DATELINE = re.compile(
-    r"(?P<place>(?:[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}|"
-    r"(?P<titled>[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}))"
-    r"(?:\s*,\s*[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,2})?)"
-    rf"(?:\s*\(\s*(?P<bracketed>{_DATELINE_DATE.replace('?P<', '?P<b')})\s*\)|"
-    rf"\s*,\s*(?P<plain>{_DATELINE_DATE}))?"
-    r"\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{1,30})\)\s*)?"
-    r"(?P<sep>\s[-–—−]+\s?|\s?[–—−]\s?|--|$)",
-    re.M,
-)
 #: Words that make a date the date a report was made or published, not the event's.
 _REPORTING = re.compile(
     r"\b(said|says|told|announced|reported|confirmed|stated|added|claimed|denied|"
@@ -90,100 +88,20 @@ _REPORTING_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(confirmed|announced|said|reported|released|stated)\b", re.I
 )
 _THE = re.compile(r"\bthe\s+$", re.I)
+#: "responsible for an attack Jan. 7", "linked to the murder of a local man in March":
+#: a date in what a person is blamed for names that earlier deed, not the event.
+_DEED = re.compile(
+    r"\b(?:responsible\s+for|linked\s+to|involved\s+in|accused\s+of|blamed\s+for)"
+    r"\s+(?:[\w'’-]+\s+){1,6}(?:(?i:on|in)\s+)?$",
+    re.I,
+)
+#: How far back :data:`_DEED` may begin.
+DEED_LOOKBACK = 80
 _REPORTING_LEDE = re.compile(
     r"^\W*(?:[\w'’-]+\s+){0,10}?(confirmed|announced|said|reported|released|stated)\b", re.I
 )
-_LINE_BREAK = re.compile(r"[\n\u2028\u2029]")  # one character each: offsets stay right
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s+|\n")
-
-
-@dataclass(frozen=True, slots=True)
-class Dateline:
-    """A dateline at the start of a story: the place it was filed from and its date.
-
-    ``date`` is None when the dateline gives none ("HOMS, Syria —") or its date
-    cannot be placed (no year and no publication date); ``span`` is its offsets.
-    """
-
-    place: str
-    date: date | None
-    span: tuple[int, int]
-    text: str = ""
-
-
-def parse_dateline(
-    text: str,
-    *,
-    published: date | datetime | str | None = None,
-    lines: int = DATELINE_LINES,
-) -> Dateline | None:
-    """The dateline at the start of one of the first lines of ``text``, if any.
-
-    Args:
-        text: an article body (or a single dateline).
-        published: the publication time; a dateline with no year takes its year
-            (or the year before, when that would put the dateline after it).
-        lines: how many of the first lines may hold it.
-
-    Returns:
-        The dateline, or None when none of the first lines opens with one.
-    """
-    limit = _limit(_reference(published))
-    offset = 0
-    for line in _LINE_BREAK.split(text)[:lines]:
-        match = _DATELINE.match(line.strip())
-        lead = len(line) - len(line.lstrip())
-        if match and _is_dateline(match):
-            day = _dateline_date(match, limit)
-            start = offset + lead
-            return Dateline(
-                match.group("place").strip(),
-                day,
-                (start, start + match.end()),
-                (match.group("bracketed") or match.group("plain") or "").strip(),
-            )
-        offset += len(line) + 1
-    return None
-
-
-def _is_dateline(match: re.Match[str]) -> bool:
-    if match.group("bracketed"):
-        return True
-    if match.group("titled"):
-        return False  # "Kabul - ..." is a sentence more often than a dateline
-    # An upper-case heading alone on its line ("BREAKING NEWS") is no dateline.
-    return bool(match.group("plain") or match.group("agency") or match.group("sep").strip())
-
-
-def _dateline_date(match: re.Match[str], limit: date) -> date | None:
-    groups = {key: value for key, value in match.groupdict().items() if value}
-    for prefix in ("b", ""):
-        for pair in ("1", "2"):
-            month, day = groups.get(f"{prefix}m{pair}"), groups.get(f"{prefix}d{pair}")
-            if month and day:
-                return _full_date(month, int(day), groups.get(f"{prefix}y{pair}"), limit)
-    return None
-
-
-def _full_date(month: str, day: int, year: str | None, limit: date) -> date | None:
-    """The date a dateline gives; a two-digit year is the latest century not after
-    ``limit``; no year takes ``limit``'s year, or the one before."""
-    number = month_number(month)
-    if year is None:
-        candidates = [limit.year, limit.year - 1]
-    elif len(year) == 2:
-        candidates = [2000 + int(year), 1900 + int(year)]
-    else:
-        candidates = [int(year)]
-    for candidate in candidates:
-        try:
-            found = date(candidate, number, day)
-        except ValueError:
-            return None
-        if found <= limit and found.year >= EARLIEST_YEAR:
-            return found
-    return None
 
 
 def date_document(document: Document, *, settings: Settings) -> Document:
@@ -192,7 +110,7 @@ def date_document(document: Document, *, settings: Settings) -> Document:
     if article is None or not document.events:
         return document
     text = article.text
-    published = _reference(article.published)
+    published = reference_for(article.published)
     year_end = article.published or _header_year(document)
     dateline = parse_dateline(text, published=year_end)
     filed = dateline.date if dateline else None
@@ -201,14 +119,14 @@ def date_document(document: Document, *, settings: Settings) -> Document:
         above = parse_dateline(document.page_text, published=year_end, lines=HEADER_LINES)
         filed = above.date if above else None
     if filed is None and published is None:
-        first_line = _LINE_BREAK.split(document.page_text.strip(), maxsplit=1)[0]
+        first_line = LINE_BREAK.split(document.page_text.strip(), maxsplit=1)[0]
         filed = _title_date(article.title or first_line[:HEADER_CHARS], year_end)
     reference = published
     if filed is not None:
         hour = published.hour if published and published.day == filed else None
         reference = Reference(filed, hour)
     fallback = reference.day if reference else None
-    limit = _limit(reference)
+    limit = latest_day(reference)
     found: dict[tuple[int, int], list[Mention]] = {}
 
     def mentions(start: int, end: int) -> list[Mention]:
@@ -223,8 +141,13 @@ def date_document(document: Document, *, settings: Settings) -> Document:
                     document.warn(mention.problem, NAME, WARNINGS[mention.problem])
         return found[(start, end)]
 
+    @cache  # read once, when an event first needs it
+    def lead() -> DateSpan | None:
+        story = dateline.span[1] if dateline else 0
+        return _lead_date(text, story, reference=reference, limit=limit)
+
     for event in document.events:
-        span = _event_date(event, text, mentions)
+        span = _event_date(event, text, mentions) or lead()
         if span is None and fallback is not None:
             span = DateSpan(fallback, fallback, DAY, "")
         if span is None:
@@ -258,6 +181,39 @@ def _event_date(
     return None
 
 
+def _lead_date(
+    text: str, start: int, *, reference: Reference | None, limit: date
+) -> DateSpan | None:
+    """The day the story's lead sentence names, when it is the only day the story names.
+
+    "Forces conducted an operation in Khas Uruzgan district, Sept. 26, which ...",
+    and no other date but the report's own ("confirmed yesterday"): a story that
+    names one day is about that day, and an event whose sentences name none (the
+    airstrike of that operation, told three sentences on) happened on it. A story
+    that names another day, or a lead that names a range, week or month, gives none.
+    """
+    while start < len(text) and text[start].isspace():
+        start += 1
+    stop = _SENTENCE_END.search(text, start)
+    lead_end = stop.start() + 1 if stop else len(text)
+    days: list[DateSpan] = []
+    for mention in find_mentions(text, reference=reference, limit=limit, start=start):
+        if mention.span is None or mention.weak:
+            continue
+        before = _sentence_before(text, mention.start)
+        sentence_start = max(start, before[0]) if before else start
+        if _is_report_date(mention, text, sentence_start) or _is_other_event(
+            mention, text, sentence_start
+        ):
+            continue
+        if mention.start >= lead_end or mention.span.precision != DAY:
+            return None
+        days.append(mention.span)
+    if not days or len({span.start for span in days}) > 1:
+        return None
+    return days[0]
+
+
 def _distance(mention: Mention, anchor: int, text: str, sentence_start: int) -> int:
     distance = abs(mention.start - anchor)
     if _is_report_date(mention, text, sentence_start):
@@ -270,9 +226,14 @@ def _distance(mention: Mention, anchor: int, text: str, sentence_start: int) -> 
 
 
 def _is_other_event(mention: Mention, text: str, sentence_start: int) -> bool:
-    """ "the July 2 attack", "Wednesday's bombing": a date naming another, earlier event."""
+    """ "the July 2 attack", "Wednesday's bombing", "responsible for an attack Jan. 7":
+    a date naming another, earlier event."""
     before = text[max(sentence_start, mention.start - 5) : mention.start]
-    return bool(_THE.search(before)) or text.startswith(("'s", "’s"), mention.end)
+    if _THE.search(before) or text.startswith(("'s", "’s"), mention.end):
+        return True
+    return bool(
+        _DEED.search(text, max(sentence_start, mention.start - DEED_LOOKBACK), mention.start)
+    )
 
 
 def _is_report_date(mention: Mention, text: str, sentence_start: int) -> bool:
@@ -322,8 +283,8 @@ def _title_date(title: str | None, year_end: date | datetime | None) -> date | N
     """A day the title names ("May 11: Operations in ..."), for a page with no other date."""
     if not title:
         return None
-    reference = _reference(year_end)
-    for mention in find_mentions(title, reference=reference, limit=_limit(reference)):
+    reference = reference_for(year_end)
+    for mention in find_mentions(title, reference=reference, limit=latest_day(reference)):
         written = any(char.isdigit() for char in mention.text)  # not "today": whose today?
         if mention.span is not None and mention.span.precision == DAY and written:
             return mention.span.start
@@ -352,40 +313,6 @@ def _header_year(document: Document) -> date | None:
     return None
 
 
-def _reference(published: date | datetime | str | None) -> Reference | None:
-    """The publisher's local date (and hour, when the page gives a time)."""
-    if published is None:
-        return None
-    if isinstance(published, str):
-        published = parse_published(published)
-    if isinstance(published, datetime):
-        midnight = published.tzinfo is None and (published.hour, published.minute) == (0, 0)
-        return Reference(published.date(), None if midnight else published.hour)
-    return Reference(published)
-
-
-def _limit(reference: Reference | None) -> date:
-    return reference.day if reference else date.today()
-
-
-def parse_published(value: str) -> date | datetime:
-    """An ISO-8601 date or date-time ("2013-01-25", "2012-03-12T21:00:00-04:00").
-
-    Raises:
-        InputError: the value is not ISO-8601.
-    """
-    text = value.strip()
-    try:
-        if "T" in text or " " in text:
-            return datetime.fromisoformat(text)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(
-            f"publication time {value!r} is not ISO-8601; give a date such as 2013-01-25 "
-            "or a time such as 2012-03-12T21:00:00-04:00"
-        ) from exc
-
-
 def resolve_date(text: str, *, published: str | None) -> dict[str, str] | None:
     """The date one phrase names, as ``events[].date`` gives it.
 
@@ -401,8 +328,8 @@ def resolve_date(text: str, *, published: str | None) -> dict[str, str] | None:
     Raises:
         InputError: ``published`` is not ISO-8601.
     """
-    reference = _reference(published)
-    limit = _limit(reference)
+    reference = reference_for(published)
+    limit = latest_day(reference)
     mentions = find_mentions(text, reference=reference, limit=limit)
     found = [m for m in mentions if m.span is not None]
     if found:
