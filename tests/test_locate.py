@@ -101,7 +101,7 @@ def test_opening_a_file_that_is_no_gazetteer_fails_clearly(tmp_path: Path) -> No
 def test_a_gazetteer_that_cannot_be_written_fails_clearly(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", "utf-8")
-    with pytest.raises(GazetteerError, match="cannot build the gazetteer.*--set gazetteer="):
+    with pytest.raises(GazetteerError, match=r"cannot build the gazetteer.*--set gazetteer="):
         build_gazetteer(blocker / "gazetteer.sqlite")
 
 
@@ -224,6 +224,18 @@ def test_an_event_with_no_place_of_its_own_takes_the_lead(gazetteer: Gazetteer) 
     assert locations
     assert all(loc["admin1"] == "Idlib" for loc in locations)
     assert {loc["basis"] for loc in locations} <= {"event", "context", "headline", "lead"}
+
+
+def test_a_title_cased_headline_still_names_its_country(gazetteer: Gazetteer) -> None:
+    page = (
+        "Bahrain: Prominent Activist Arrested After Peaceful Protest\n\n"
+        "Police arrested a prominent activist on Tuesday after a peaceful protest, his "
+        "lawyer said."
+    )
+    document = run_text(extract_pipeline(), page, settings=SETTINGS)
+    locations = [e.location for e in document.events]
+    assert locations
+    assert all(loc and (loc["country"], loc["basis"]) == ("BH", "headline") for loc in locations)
 
 
 def test_an_event_nowhere_named_warns(gazetteer: Gazetteer) -> None:

@@ -155,8 +155,8 @@ def _gazetteer_benchmark(isaf: Path, *, settings: Settings) -> Benchmark:
         _fingerprint(isaf),
         report,
         [
-            "memory is the growth of a fresh process's peak RSS from opening the file and "
-            "350 lookups; names per second exclude parsing"
+            "memory: peak RSS (VmHWM) of a fresh Python process before importing strife, and "
+            "after opening the file and making 350 lookups; names per second exclude parsing"
         ],
     )
 

@@ -64,6 +64,8 @@ ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
     "CZ": ("Czech Republic",),
     "TR": ("Turkey",),
 }
+#: Names whose places are kept in memory between lookups.
+LOOKUP_CACHE_SIZE = 50_000
 #: Alternate names shorter than this (codes, initials) are not kept as spellings.
 MIN_ALIAS_CHARS = 3
 #: Admin-1 names this similar (difflib ratio, folded) are taken as one area.
@@ -158,6 +160,8 @@ class Gazetteer:
             ).fetchall()
             found = [Match(Place(*row[:-1]), bool(row[-1])) for row in rows]
             found.sort(key=lambda m: (not m.exact, -m.place.population))
+            if len(self._lookups) >= LOOKUP_CACHE_SIZE:
+                self._lookups.clear()  # a long batch run meets new names without end
             self._lookups[exact] = found
         return found
 

@@ -96,6 +96,11 @@ def is_demonym(word: str) -> bool:
     )
 
 
+def is_country_name(name: str) -> bool:
+    """A country's name as pycountry or common English gives it ("Saudi Arabia", "UK")."""
+    return fold(name) in _country_names()
+
+
 @lru_cache(maxsize=1)
 def _country_names() -> frozenset[str]:
     import pycountry

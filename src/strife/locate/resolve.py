@@ -21,12 +21,12 @@ headline's place (``headline``), the first such place of the article
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from strife.locate.gazetteer import Gazetteer, Match, Place
-from strife.locate.names import DIRECTIONS
+from strife.locate.names import DIRECTIONS, key
 from strife.locate.toponyms import Toponym
 
 #: How specific each kind of place is; an event takes the most specific one named.
@@ -34,6 +34,9 @@ SPECIFICITY = {"country": 0, "admin1": 1, "district": 2, "city": 3, "neighbourho
 #: A place outside the article's focus country needs this many people to be meant,
 #: unless it is the kind of area the words name ("Kunar province").
 FOREIGN_MIN_POPULATION = 100_000
+#: A place whose own name this is, over one it is an old or local name of ("Islamabad",
+#: not Chattogram, once called so).
+NAMED_BONUS = 1.0
 #: Below this score no candidate is taken: the name is left unresolved.
 MIN_SCORE = 0.0
 #: Marks that end a clause, for the place in the trigger's clause.
@@ -55,11 +58,13 @@ def focus_country(gazetteer: Gazetteer, toponyms: list[Toponym]) -> str | None:
     """The country the article's place names point to.
 
     Each name in a place role votes for the country of its likeliest reading (the kind
-    its words ask for, then population); a country named votes three times, an area
-    named with its kind ("Kunar province") twice. A country standing for its government
-    ("US-led", "Russia said") votes once; where a speaker is based does not vote.
+    its words ask for, then a place of that very name over one it is an old or local
+    name of, then population); a country named votes three times, an area named with
+    its kind ("Kunar province") twice, a small place known only by an alternate name a
+    quarter. A country standing for its government ("US-led", "Russia said") votes
+    once, the dateline's city a half; where a speaker is based does not vote.
     """
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = defaultdict(float)
     for toponym in toponyms:
         if toponym.role == "origin":
             continue
@@ -70,16 +75,26 @@ def focus_country(gazetteer: Gazetteer, toponyms: list[Toponym]) -> str | None:
         exact = [m.place for m in _candidates(gazetteer, toponym.text, None) if m.exact]
         if not exact:
             continue
-        top = max(exact, key=lambda p: (_kind_fit(p.kind, toponym.kind), p.population))
-        if toponym.role == "actor":
-            votes[top.country] += 1
+        top = max(
+            exact,
+            key=lambda p: (
+                _kind_fit(p.kind, toponym.kind),
+                _is_named(p, toponym.text),
+                p.population,
+            ),
+        )
+        if toponym.role in {"actor", "dateline"}:
+            # a government speaking; a city the story was filed from (Beirut for Syria)
+            votes[top.country] += 0.5 if toponym.role == "dateline" else 1
         elif top.kind == "country":
             votes[top.country] += 3
         elif toponym.kind is not None and top.kind == toponym.kind:
             votes[top.country] += 2
-        else:
+        elif _is_named(top, toponym.text) or top.population >= FOREIGN_MIN_POPULATION:
             votes[top.country] += 1
-    return votes.most_common(1)[0][0] if votes else None
+        else:
+            votes[top.country] += 0.25  # a hamlet that only an alternate name matches
+    return max(votes, key=lambda country: votes[country]) if votes else None
 
 
 def article_context(gazetteer: Gazetteer, toponyms: list[Toponym]) -> Context:
@@ -146,6 +161,11 @@ def _candidates(
     return found
 
 
+def _is_named(place: Place, name: str) -> bool:
+    """The place's own name is this one (not one of its alternate names)."""
+    return key(place.name) == key(name)
+
+
 def _countries(gazetteer: Gazetteer, name: str) -> list[str]:
     """The country the name is, as a one-item list, or nothing."""
     return [
@@ -178,6 +198,7 @@ def _score(match: Match, toponym: Toponym, context: Context, within: Place | Non
     if unlikely and place.kind != "country" and place.population < FOREIGN_MIN_POPULATION:
         return None
     score = math.log10(place.population + 10)
+    score += NAMED_BONUS if _is_named(place, toponym.text) else 0
     score += 4 if home else 0
     score -= 0 if match.exact else 2
     if place.kind != "admin1" and (place.country, place.admin1) in context.areas:

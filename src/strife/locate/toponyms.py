@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from strife.locate.names import DIRECTIONS, fold, is_demonym
+from strife.locate.names import DIRECTIONS, fold, is_country_name, is_demonym
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -211,6 +211,8 @@ def _without_demonym(toponym: Toponym) -> Toponym | None:
     words = list(re.finditer(r"\S+", toponym.text))
     if all(word in DIRECTIONS for word in fold(toponym.text).split()):
         return None
+    if is_country_name(toponym.text):
+        return toponym  # "Saudi Arabia" is not "Arabia" after a demonym
     while words and is_demonym(words[-1].group()):
         words.pop()
     while words and is_demonym(words[0].group()):
@@ -222,6 +224,12 @@ def _without_demonym(toponym: Toponym) -> Toponym | None:
         toponym.text = toponym.text[start:end]
         toponym.start, toponym.end = toponym.start + start, toponym.start + end
     return toponym
+
+
+def dateline_place(dateline: str) -> str | None:
+    """The city a dateline names ("TUCSON, Ariz. (Reuters) -" -> "Tucson")."""
+    match = re.match(r"\s*([A-Z][A-Z.'’ -]*[A-Z])", dateline)
+    return match.group(1).title() if match else None
 
 
 def datelines(text: str) -> list[tuple[int, int]]:
