@@ -10,9 +10,11 @@ reads it as the page's publication time), a blank line and the article:
 ``Input.article_interface`` with its HTML tags stripped, one paragraph per
 ``<p>``.
 
-strife's answer is read off the article's dated event (``isaf.dated_event``: the
-first violent or arrest event, else the first event): its ``location``
-(``country``, ``admin1``, ``name``) and its ``date.start``. An article with no
+strife's answer is read off the event the article is about (:func:`main_event`):
+the gold describes the article's attack, and a long article tells of others in
+passing, so the event is the first violent or arrest event (``isaf.dated_event``)
+among those placed in the country most of its events are placed in. Its
+``location`` (``country``, ``admin1``, ``name``) and its ``date.start`` answer. An article with no
 event is a miss on every field. Metrics, each over the items whose gold for that
 field is usable (so each has its own count, listed in the report's notes):
 
@@ -48,13 +50,14 @@ import html
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from strife.document import Document
+from strife.document import Document, Event
 from strife.errors import InputError
 from strife.evaluate import EvalReport
 from strife.evaluate._places import admin1_of, country_key, first_country
@@ -126,9 +129,7 @@ def evaluate_hrdsattack(
 
 def strife_answer(document: Document) -> Answer:
     """Where and when strife places the article's dated event."""
-    from strife.evaluate.isaf import dated_event
-
-    event = dated_event(document.events)
+    event = main_event(document.events)
     if event is None:
         return Answer()
     location = event.location or {}
@@ -158,6 +159,18 @@ def baseline_answer(page: str, published: date | None) -> Answer:
         published.month if published else None,
         published.day if published else None,
     )
+
+
+def main_event(events: list[Event]) -> Event | None:
+    """The first violent or arrest event in the country most events are placed in."""
+    from strife.evaluate.isaf import dated_event
+
+    countries = Counter(event.location["country"] for event in events if event.location)
+    if countries:
+        top = countries.most_common(1)[0][0]
+        there = [event for event in events if event.location and event.location["country"] == top]
+        return dated_event(there)
+    return dated_event(events)
 
 
 def _sovereign(code: str | None) -> str | None:

@@ -8,14 +8,16 @@ words ask for ("Homs province" is the governorate, "Homs" the city), and
 population. A small place abroad is not taken for a name the article's own
 country lacks: "Andar" in an Afghan release is not the French village.
 
-An event's place is the most specific place named, in a place role, in the
-first of its sentences that names one. When that sentence names a place the
-gazetteer lacks but says where it lies, the event takes the enclosing place,
-with that place's precision, and keeps the words (``text``). With no place in
-its own sentences, the event falls back, in order, to the nearest place named
-"in", "near"... before it in the paragraph (``basis`` ``context``), the
-headline's place (``headline``), the first such place of the article
-(``lead``), and the focus country (``country``).
+An event's place is the place named, in a place role, in the first of its
+sentences that names one: the one in the trigger's clause, else the nearest,
+then refined by a finer place said to lie in it. When that sentence names a
+place the gazetteer lacks but says where it lies, the event takes the enclosing
+place, with that place's precision, and keeps the words (``text``). With no
+place in its own sentences (or only a country), the event falls back, in order,
+to the nearest place named "in", "near"... before it in the paragraph
+(``basis`` ``context``), the headline's place (``headline``), the first such
+place of the article (``lead``), all in the country its sentences named or
+else the focus country, and last to that country itself (``country``).
 """
 
 from __future__ import annotations
