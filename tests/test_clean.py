@@ -338,6 +338,19 @@ def test_clean_split_caption_needs_evidence_for_a_credit() -> None:
     assert split_caption("He spoke to the Syrian Observatory for Human Rights (SOHR)") is None
 
 
+def test_clean_split_caption_reads_a_wire_services_slashed_credit() -> None:
+    caption = split_caption(
+        "FILE PHOTO: Fishermen mend their nets in the harbour of Port Selwyn, May 2, 2019. "
+        "REUTERS/Ana Ferreira/File Photo"
+    )
+    assert caption is not None
+    assert caption.text.startswith("Fishermen mend their nets")
+    assert caption.credit == "REUTERS/Ana Ferreira/File Photo"
+    # A sentence that only names the agency is no caption.
+    sentence = "Police said the gunmen fled towards the border, REUTERS reported."
+    assert split_caption(sentence) is None
+
+
 @pytest.mark.parametrize(
     ("text", "chrome"),
     [

@@ -115,6 +115,14 @@ _CREDIT_WORD = r"(?:photo(?:graph)?|picture|image|credit|pic)s?\s*(?:by|:)\s*"
 LABELLED_CREDIT = re.compile(
     rf"^(?P<text>.*?)[\s.,;|–-]*\b{_CREDIT_WORD}(?P<credit>[^:]{{1,60}})$", re.I
 )
+#: "... in Jakarta, October 20, 2019. REUTERS/Willy Kurniawan/File Photo": an agency and
+#: its photographer joined by slashes, the wire services' caption credit.
+SLASHED_CREDIT = re.compile(
+    r"^(?P<text>.+?)\s+(?P<credit>(?:REUTERS|AFP|AP|EPA|ANADOLU|XINHUA)/[^/\n]{2,40}"
+    r"(?:/[^/\n]{2,30})?)\s*$"
+)
+#: "FILE PHOTO: " opening a wire caption.
+_FILE_PHOTO = re.compile(r"^(?:FILE\s+)?PHOTO\s*:\s*", re.I)
 #: The label alone, as it opens a credit ("Photo: ").
 CREDIT_LABEL = re.compile(rf"^{_CREDIT_WORD}", re.I)
 #: Names that mark a parenthesis as a photo credit rather than an aside.
@@ -210,13 +218,18 @@ def parse_byline(line: str, *, require_prefix: bool = False) -> list[str] | None
 def split_caption(line: str, *, neighbours: Iterable[str] = ()) -> Caption | None:
     """Read a line as a photo caption with its credit, or ``None``.
 
-    A parenthesis at the end is a credit when it names an agency or a
+    A wire service's slashed credit at the end ("REUTERS/Jane Doe") makes a
+    caption. A parenthesis at the end is a credit when it names an agency or a
     photographer's label, or when a neighbouring line repeats the caption
     without it (a scraped page often keeps the image's alt text too).
     """
     text = line.strip()
     if len(_WORDS.findall(text)) > 60:
         return None
+    slashed = SLASHED_CREDIT.match(text)
+    if slashed:
+        body = _FILE_PHOTO.sub("", slashed.group("text")).strip()
+        return Caption(body, clean_credit(slashed.group("credit")))
     labelled = LABELLED_CREDIT.match(text)
     if labelled and labelled.group("text").strip():
         return Caption(
