@@ -266,6 +266,13 @@ RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
 
 
 _COMPILED = tuple((re.compile(pattern), resolve, weak) for _, pattern, resolve, weak in RULES)
+#: Every rule above needs one of these: a digit, a month, or a word of time (weekdays,
+#: "today" and "yesterday" end in "day", "overnight" in "night"). A stretch with none is
+#: passed over without running the rules.
+_ANCHOR = re.compile(
+    rf"\d|{_MONTH_ALTERNATION}|(?i:day|night|week|month|year|hour|morning|afternoon|"
+    r"evening|tomorrow)"
+)
 
 
 def find_mentions(
@@ -288,6 +295,8 @@ def find_mentions(
         end: where to stop (the end of ``text`` when None).
     """
     stop = len(text) if end is None else end
+    if not _ANCHOR.search(text, start, stop):
+        return []
     found: list[tuple[re.Match[str], Resolver, bool]] = []
     for pattern, resolve, weak in _COMPILED:
         found.extend((match, resolve, weak) for match in pattern.finditer(text, start, stop))
