@@ -303,8 +303,8 @@ def _role(ent: Span) -> str:
             return "actor"  # "US-led coalition"
     if after is not None and after.lower_ in {"'s", "’s"}:
         return "actor"  # "Russia's air force"
-    if after is not None and after.lower_ in ACTOR_NOUNS:
-        return "actor"  # "the Syria government"
+    if after is not None and after.lower_ in ACTOR_NOUNS | ACTOR_VERBS:
+        return "actor"  # "the Syria government"; "Russia says" (no parse needed)
     root = ent.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head  # "the US and Russia announced"
