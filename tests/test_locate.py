@@ -226,6 +226,22 @@ def test_an_event_with_no_place_of_its_own_takes_the_lead(gazetteer: Gazetteer) 
     assert {loc["basis"] for loc in locations} <= {"event", "context", "headline", "lead"}
 
 
+def test_a_paragraph_the_reader_skipped_still_names_the_place(gazetteer: Gazetteer) -> None:
+    # The first paragraph has no word of violence, so it is not parsed; its framed
+    # names are still read, and the arrest in the next paragraph takes its province.
+    page = (
+        "A combined unit searched a compound in Dasht-e Warkhana district, Ghazni "
+        "province, on Monday.\n\nTwo suspected insurgents were detained during the search."
+    )
+    document = run_text(extract_pipeline(), page, settings=SETTINGS)
+    assert all(offset > 0 for offset, _ in document.parsed)
+    locations = [e.location for e in document.events]
+    assert locations
+    assert all(
+        loc and (loc["admin1"], loc["precision"]) == ("Ghazni", "admin1") for loc in locations
+    )
+
+
 def test_a_title_cased_headline_still_names_its_country(gazetteer: Gazetteer) -> None:
     page = (
         "Bahrain: Prominent Activist Arrested After Peaceful Protest\n\n"

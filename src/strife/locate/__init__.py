@@ -28,6 +28,7 @@ from strife.locate.toponyms import (
     Toponym,
     dateline_place,
     datelines,
+    find_framed_toponyms,
     find_toponyms,
 )
 from strife.settings import Settings
@@ -66,6 +67,18 @@ class LocateStage:
             yield locate_document(document, settings=settings, headline=headline)
 
 
+def _unparsed(text: str, parsed: list[tuple[int, SpacyDoc]]) -> list[tuple[int, int]]:
+    """The stretches of ``text`` no parsed passage covers."""
+    gaps, position = [], 0
+    for offset, doc in sorted(parsed, key=lambda item: item[0]):
+        if offset > position:
+            gaps.append((position, offset))
+        position = max(position, offset + len(doc.text))
+    if position < len(text):
+        gaps.append((position, len(text)))
+    return gaps
+
+
 def _title(document: Document) -> str:
     """The headline worth parsing for places: none for a page without events."""
     article = document.article
@@ -83,6 +96,11 @@ def locate_document(
     gazetteer = open_gazetteer(settings)
     text = document.article.text
     toponyms = [t for offset, doc in document.parsed for t in find_toponyms(doc, offset=offset)]
+    # Paragraphs the read stage skipped (no word of violence) still say where: "an
+    # operation in Tarin Kwot district, Uruzgan province". Their framed names are read
+    # from the words alone.
+    for start, end in _unparsed(text, document.parsed):
+        toponyms += find_framed_toponyms(text[start:end], offset=start)
     for start, end in datelines(text):  # where the story was filed, not where it happened
         for toponym in toponyms:
             if start <= toponym.start < end:

@@ -56,12 +56,7 @@ def key(name: str) -> str:
 
 def skeleton(name: str) -> str:
     """The folded name without articles, vowels, doubled letters or spaces: a loose key."""
-    words = []
-    for word in fold(name).split():
-        if word in _ARTICLE:
-            continue
-        core = word[0] + _SOFT.sub("", word[1:])
-        words.append(core)
+    words = [w[0] + _SOFT.sub("", w[1:]) for w in fold(name).split() if w not in _ARTICLE]
     return re.sub(r"(.)\1+", r"\1", "".join(words))
 
 

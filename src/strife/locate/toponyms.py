@@ -130,8 +130,6 @@ def find_toponyms(doc: Doc | Span, *, offset: int = 0) -> list[Toponym]:
     from spacy.tokens import Span
 
     found: dict[tuple[int, int], Toponym] = {}
-    text = doc.text
-    base = doc.start_char if isinstance(doc, Span) else 0
     for ent in doc.ents:
         if ent.label_ in NEVER_LABELS:
             continue
@@ -154,56 +152,75 @@ def find_toponyms(doc: Doc | Span, *, offset: int = 0) -> list[Toponym]:
             locative=_locative(name),
             modifier=_modifier(name),
         )
+    base = doc.start_char if isinstance(doc, Span) else 0
     full_text = doc.doc.text if isinstance(doc, Span) else doc.text
-    for match in _area_matches(text):
-        start, end = match.start("name") + base, match.end("name") + base
-        if match.group("name").split()[0] in _NOT_NAMES:
-            continue
-        kind = AREA_KINDS[match.group("area").lower()]
-        overlapping = [key for key in found if key[0] < end and start < key[1]]
-        if any((s, e) == (start, end) for s, e in overlapping):
-            for key in overlapping:
-                found[key].kind = found[key].kind or kind
-            continue
-        if any(s <= start and end <= e for s, e in overlapping):
-            # spaCy ran the name into the words after it ("Aleppo the Syrian Observatory"):
-            # the framed name alone.
-            key = next(k for k in overlapping if k[0] <= start and end <= k[1])
-            found.pop(key)
-            found[(start, end)] = Toponym(
-                full_text[start:end],
-                start + offset,
-                end + offset,
-                kind=kind,
-                locative=_word_before(full_text, start) in LOCATIVE,
-            )
-            continue
-        # A name spaCy missed or split ("Shahid-e Hasas district"): the whole name, once.
-        parts = [found.pop(key) for key in overlapping]
-        start = min([start] + [s for s, _ in overlapping])
-        end = max([end] + [e for _, e in overlapping])
-        found[(start, end)] = Toponym(
-            full_text[start:end],
-            start + offset,
-            end + offset,
-            role=parts[0].role if parts else "place",
-            kind=kind,
-            locative=any(p.locative for p in parts) or _word_before(full_text, start) in LOCATIVE,
-        )
-    for match in _AFTER_PREPOSITION.finditer(text):
-        start, end = match.start("name") + base, match.end("name") + base
+    return _framed_names(full_text, found, start=base, end=base + len(doc.text), offset=offset)
+
+
+def find_framed_toponyms(text: str, *, offset: int = 0) -> list[Toponym]:
+    """The place names a text's own words frame ("in X", "X province", "the town of X"),
+    without a parse: for the paragraphs the read stage did not parse."""
+    return _framed_names(text, {}, start=0, end=len(text), offset=offset)
+
+
+def _framed_names(
+    text: str, found: dict[tuple[int, int], Toponym], *, start: int, end: int, offset: int
+) -> list[Toponym]:
+    """Add to ``found`` (entities, keyed by their offsets in ``text``) the names the words
+    frame in ``text[start:end]``; then the demonyms go and containers are linked."""
+    for match in _area_matches(text, start, end):
+        _add_area_name(text, found, match, offset)
+    for match in _AFTER_PREPOSITION.finditer(text, start, end):
+        first, last = match.start("name"), match.end("name")
         words = match.group("name").split()
         if words[0] in _NOT_NAMES or words[0] in _CALENDAR:
             continue
-        if not any(key[0] < end and start < key[1] for key in found):
+        if not any(key[0] < last and first < key[1] for key in found):
             # Untagged ("In Logar last night"): kept only if the gazetteer knows it.
-            found[(start, end)] = Toponym(
-                full_text[start:end], start + offset, end + offset, locative=True, guessed=True
+            found[(first, last)] = Toponym(
+                text[first:last], first + offset, last + offset, locative=True, guessed=True
             )
     toponyms = [t for t in map(_without_demonym, found.values()) if t is not None]
     toponyms.sort(key=lambda t: t.start)
-    _link_containers(toponyms, text, base + offset)
+    _link_containers(toponyms, text, offset)
     return toponyms
+
+
+def _add_area_name(
+    text: str, found: dict[tuple[int, int], Toponym], match: re.Match[str], offset: int
+) -> None:
+    """A name an area word frames ("Andar district", "the town of X"), merged with the
+    entities it overlaps."""
+    start, end = match.start("name"), match.end("name")
+    if match.group("name").split()[0] in _NOT_NAMES:
+        return
+    kind = AREA_KINDS[match.group("area").lower()]
+    overlapping = [key for key in found if key[0] < end and start < key[1]]
+    if any((s, e) == (start, end) for s, e in overlapping):
+        for key in overlapping:
+            found[key].kind = found[key].kind or kind
+        return
+    locative = _word_before(text, start) in LOCATIVE
+    if any(s <= start and end <= e for s, e in overlapping):
+        # spaCy ran the name into the words after it ("Aleppo the Syrian Observatory"):
+        # the framed name alone.
+        found.pop(next(k for k in overlapping if k[0] <= start and end <= k[1]))
+        found[(start, end)] = Toponym(
+            text[start:end], start + offset, end + offset, kind=kind, locative=locative
+        )
+        return
+    # A name spaCy missed or split ("Shahid-e Hasas district"): the whole name, once.
+    parts = [found.pop(key) for key in overlapping]
+    start = min([start] + [s for s, _ in overlapping])
+    end = max([end] + [e for _, e in overlapping])
+    found[(start, end)] = Toponym(
+        text[start:end],
+        start + offset,
+        end + offset,
+        role=parts[0].role if parts else "place",
+        kind=kind,
+        locative=any(p.locative for p in parts) or _word_before(text, start) in LOCATIVE,
+    )
 
 
 def _without_demonym(toponym: Toponym) -> Toponym | None:
@@ -329,8 +346,8 @@ def _word_before(text: str, position: int) -> str:
     return words[-1] if words else ""
 
 
-def _area_matches(text: str) -> list[re.Match[str]]:
-    return list(_FRAMED.finditer(text)) + list(_NAMED_AREA.finditer(text))
+def _area_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(_FRAMED.finditer(text, start, end)) + list(_NAMED_AREA.finditer(text, start, end))
 
 
 #: Words between a place and the place it lies in, at most ("the Sulaymaniyah
