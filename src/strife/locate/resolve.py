@@ -41,8 +41,9 @@ FOREIGN_MIN_POPULATION = 100_000
 NAMED_BONUS = 1.0
 #: Below this score no candidate is taken: the name is left unresolved.
 MIN_SCORE = 0.0
-#: Marks that end a clause, for the place in the trigger's clause.
-CLAUSE_MARKS = (",", ";", ":", " – ", " — ", ".")
+#: Marks that end a clause, for the place in the trigger's clause ("who" and "which"
+#: open a clause about someone else: "a leader who controls insurgents in Jowzjan").
+CLAUSE_MARKS = (",", ";", ":", " – ", " — ", ".", " who ", " which ")
 #: A preceding place this close (characters) still frames an event that names none.
 CONTEXT_CHARS = 600
 

@@ -192,9 +192,14 @@ def _add_area_name(
     """A name an area word frames ("Andar district", "the town of X"), merged with the
     entities it overlaps."""
     start, end = match.start("name"), match.end("name")
-    if match.group("name").split()[0] in _NOT_NAMES:
+    words = match.group("name").split()
+    if words[0] in _NOT_NAMES:
         return
     kind = AREA_KINDS[match.group("area").lower()]
+    if len(words) > 1 and words[-1].lower() in AREA_KINDS:
+        # "the Jharai district of Kandahar Province": the name is "Kandahar"
+        kind = AREA_KINDS[words[-1].lower()]
+        end = start + match.group("name").rindex(words[-1]) - 1
     overlapping = [key for key in found if key[0] < end and start < key[1]]
     if any((s, e) == (start, end) for s, e in overlapping):
         for key in overlapping:
