@@ -28,6 +28,8 @@ COMMANDS = (
     ["--help"],
     ["clean", "--help"],
     ["extract", "--help"],
+    ["ingest", "--help"],
+    ["events", "--help"],
     ["bench", "--help"],
     ["eval", "--help"],
     ["eval", "clean", "--help"],

@@ -46,6 +46,8 @@ HEAVY_MODULES = [
     "lxml",
     "py3langid",
     "charset_normalizer",
+    "sqlalchemy",
+    "alembic",
 ]
 
 

@@ -8,6 +8,12 @@ The exception tree::
      +-- SetupError              E2xx  exit 4   settings, model or data missing
      +-- StageError              E3xx  exit 70  a stage failed on one document
      +-- StorageError            E5xx  exit 5   the database refused
+          +-- DatabaseLockedError        E501   another writer holds the lock
+          +-- ReadOnlyDatabaseError      E502   the file cannot be written
+          +-- DiskFullError              E503   no space left
+          +-- NotAStrifeDatabaseError    E504   not SQLite, or not strife's
+          +-- DatabaseOpenError          E505   cannot be opened at all
+          +-- SchemaVersionError         E506   written by a newer strife
 
 Problems inside one document are not exceptions: a stage records a
 :class:`~strife.document.Problem` with a ``W###`` code from :data:`WARNINGS`
@@ -188,3 +194,39 @@ def error_classes() -> list[type[StrifeError]]:
             found.append(sub)
             pending.append(sub)
     return found
+
+
+class DatabaseLockedError(StorageError):
+    """Another process holds the database's write lock for longer than the busy timeout."""
+
+    code = "E501"
+
+
+class ReadOnlyDatabaseError(StorageError):
+    """The database file (or its folder) cannot be written."""
+
+    code = "E502"
+
+
+class DiskFullError(StorageError):
+    """The disk holding the database is full; the batch being written was rolled back."""
+
+    code = "E503"
+
+
+class NotAStrifeDatabaseError(StorageError):
+    """The file is not a SQLite database, or a database strife did not create."""
+
+    code = "E504"
+
+
+class DatabaseOpenError(StorageError):
+    """The database cannot be opened: a missing folder, a bad URL, no driver."""
+
+    code = "E505"
+
+
+class SchemaVersionError(StorageError):
+    """The database was written by a newer strife whose schema this one does not know."""
+
+    code = "E506"

@@ -57,6 +57,19 @@ class Settings:
         "Gazetteer file (SQLite). Empty: built once into the user's cache folder "
         "($XDG_CACHE_HOME/strife, else ~/.cache/strife).",
     )
+    db: str = _setting(
+        "strife.sqlite",
+        "The record `strife ingest` writes and `strife events` reads: a SQLite file path "
+        "(created if missing) or a SQLAlchemy URL. `--db` overrides it.",
+    )
+    db_busy_timeout: float = _setting(
+        10.0, "Seconds a database write waits for another process's lock before giving up (E501)."
+    )
+    batch_size: int = _setting(
+        32,
+        "Pages run through the stages together; `strife ingest` commits each batch in one "
+        "transaction, so a killed run redoes at most this many.",
+    )
     text_prose_min_words: int = _setting(
         8, "Plain-text path: a line with fewer words is never counted as body prose on its own."
     )

@@ -1,0 +1,1 @@
+"""Alembic migrations of the record's schema; ``repository.open_repository`` runs them."""

@@ -1,0 +1,173 @@
+"""The tables of the record, as SQLAlchemy 2 typed declarative models.
+
+One row per stored article version (its raw bytes compressed, its strife/1
+document as JSON), per source an article names, per event it reports and per
+claim about an event, plus one row per ingest run. The columns pulled out of
+the JSON (dates, place, figures) are the ones queries filter on; the JSON keeps
+everything else. Changing a model needs a new revision in ``migrations/versions``
+(``tests/test_store.py`` fails while the two disagree).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Constraint names spelled out, so migrations can alter them on any database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class IngestRun(Base):
+    """One ``strife ingest`` run: what it was given and what became of it, batch by batch."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    #: Null while running, and forever for a run that was killed.
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    strife_version: Mapped[str] = mapped_column(String(32))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    revised: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ArticleRow(Base):
+    """One version of one page: a new location, or new bytes at a location seen before."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index(None, "location", "superseded"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The page's file path (absolute) or URL, or a JSON Lines record's url/id.
+    location: Mapped[str] = mapped_column(Text)
+    is_url: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The page as read, zlib-compressed; ``raw_size`` is its length before compression.
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    #: The processed document, strife/1 (``Document.to_dict``).
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    title: Mapped[str | None] = mapped_column(Text)
+    #: ISO-8601 with the page's own UTC offset (a DateTime column would drop it).
+    published: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(16))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    #: 1 for the first version seen at a location, then 2, 3...
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    #: True once a later version of the same location is stored; kept, never deleted.
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"), index=True)
+
+    sources: Mapped[list[SourceRow]] = relationship(
+        back_populates="article", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[EventRow]] = relationship(
+        back_populates="article", cascade="all, delete-orphan"
+    )
+
+
+class SourceRow(Base):
+    """Who gives a fact in one article (``key`` is the document's source id, ``s1``)."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("article_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(64))
+    person: Mapped[str | None] = mapped_column(Text)
+
+    article: Mapped[ArticleRow] = relationship(back_populates="sources")
+
+
+class EventRow(Base):
+    """One event as one article reports it (linking across articles comes later)."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("article_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    #: The document's event id (``<digest prefix>-e1``).
+    key: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    subtype: Mapped[str] = mapped_column(String(64))
+    date_start: Mapped[date | None] = mapped_column(Date, index=True)
+    date_end: Mapped[date | None] = mapped_column(Date)
+    date_precision: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    admin1: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    fatalities_best: Mapped[int | None] = mapped_column(Integer)
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
+    injuries_best: Mapped[int | None] = mapped_column(Integer)
+    #: The event, strife/1 (``Event.to_dict``), claims included.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    article: Mapped[ArticleRow] = relationship(back_populates="events")
+    claims: Mapped[list[ClaimRow]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+
+class ClaimRow(Base):
+    """One figure or actor as one source states it, with its words and offsets."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    #: The document's source id, kept even if no source row matches it.
+    source: Mapped[str] = mapped_column(String(32))
+    property: Mapped[str] = mapped_column(String(32))
+    #: The stated value as text (a number or an actor kind); ``number`` when it is a number.
+    value: Mapped[str | None] = mapped_column(Text)
+    number: Mapped[int | None] = mapped_column(BigInteger)
+    low: Mapped[int | None] = mapped_column(BigInteger)
+    high: Mapped[int | None] = mapped_column(BigInteger)
+    qualifier: Mapped[str | None] = mapped_column(String(32))
+    hedge: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    event: Mapped[EventRow] = relationship(back_populates="claims")
+    source_row: Mapped[SourceRow | None] = relationship()

@@ -1,0 +1,281 @@
+"""Tests for strife.store: the schema and its migration, saving, revisions, queries, errors.
+
+Documents here are built by hand (no spaCy model): each is a short page we wrote, with
+its events and claims filled in as the extract stages would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from strife.document import Article, Claim, Document, Event, Figures, PageInput, Source
+from strife.errors import (
+    DatabaseLockedError,
+    DatabaseOpenError,
+    DiskFullError,
+    NotAStrifeDatabaseError,
+    ReadOnlyDatabaseError,
+    StorageError,
+)
+from strife.store.models import Base
+from strife.store.repository import (
+    NEW,
+    REVISED,
+    UNCHANGED,
+    EventQuery,
+    Repository,
+    open_repository,
+    storage_error,
+)
+
+
+def _document(
+    location: str,
+    body: str,
+    *,
+    country: str = "SY",
+    day: str = "2012-03-11",
+    category: str = "explosions_remote_violence",
+    killed: int | None = 12,
+) -> Document:
+    page = PageInput(location, f"<html><body><p>{body}</p></body></html>".encode())
+    document = Document(input=page, page_kind="html")
+    document.article = Article(text=body, title=body[:30], published=date.fromisoformat(day))
+    document.sources = [Source("s0", "The Valley Courier", "outlet"), Source("s1", "medics", "ngo")]
+    claims = []
+    if killed is not None:
+        claims.append(Claim("s1", "fatalities", killed, f"{killed} people", 0, 9, low=killed))
+    document.events = [
+        Event(
+            id=f"{document.id}-e1",
+            category=category,
+            subtype="shelling_artillery_missile_attack",
+            claims=claims,
+            fatalities=Figures(killed, killed, killed, "acled_lowest_specific"),
+            date={"start": day, "end": day, "precision": "day", "text": "on Sunday"},
+            location={
+                "name": "Homs",
+                "admin1": "Homs",
+                "country": country,
+                "lat": 34.7,
+                "lon": 36.7,
+                "precision": "city",
+                "text": "Homs",
+                "basis": "event",
+            },
+        )
+    ]
+    return document
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Repository:
+    return open_repository(tmp_path / "record.sqlite", busy_timeout=0.1)
+
+
+def test_store_migration_matches_the_models(repository: Repository) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with repository.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert compare_metadata(context, Base.metadata) == []
+        assert context.get_current_revision() is not None
+
+
+def test_store_open_creates_the_file_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    with open_repository(path) as repository, repository.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+    assert path.exists()
+    with open_repository(path) as again:  # an up-to-date database opens as it is
+        assert again.counts()["articles"] == 0
+
+
+def test_store_save_is_idempotent_by_content(repository: Repository) -> None:
+    document = _document("/pages/homs.html", "Shelling killed 12 people in Homs.")
+
+    first = repository.save_document(document)
+    second = repository.save_document(document)
+    moved = _document("/elsewhere/homs-copy.html", "Shelling killed 12 people in Homs.")
+    third = repository.save_document(moved)  # the same bytes under another name
+
+    assert (first.outcome, second.outcome, third.outcome) == (NEW, UNCHANGED, UNCHANGED)
+    assert first.article_id == second.article_id == third.article_id
+    counts = repository.counts()
+    assert counts["articles"] == counts["events"] == counts["claims"] == 1
+    assert counts["sources"] == 2
+    assert repository.known_hashes([document.input.sha256, "0" * 64]) == {document.input.sha256}
+
+
+def test_store_keeps_raw_bytes_and_the_strife1_document(repository: Repository) -> None:
+    document = _document("/pages/homs.html", "Shelling killed 12 people in Homs.")
+    saved = repository.save_document(document)
+
+    assert repository.raw_page(saved.article_id) == document.input.raw
+    (article,) = repository.find_articles()
+    assert article.document == document.to_dict()
+    assert article.published == "2012-03-11"
+    assert Document.from_dict(article.document).events[0].fatalities.best == 12
+
+
+def test_store_new_bytes_at_a_known_location_are_a_revision(repository: Repository) -> None:
+    old = _document("/pages/homs.html", "Shelling killed 12 people in Homs.", killed=12)
+    new = _document(
+        "/pages/homs.html", "Shelling killed 15 people in Homs, medics said.", killed=15
+    )
+
+    first = repository.save_document(old)
+    second = repository.save_document(new)
+
+    assert second.outcome == REVISED
+    assert second.revision == 2
+    versions = repository.find_articles(location="/pages/homs.html")
+    assert [(v.revision, v.superseded) for v in versions] == [(1, True), (2, False)]
+    assert versions[1].previous_id == first.article_id
+    current = repository.find_events()
+    assert [event.event["fatalities"]["best"] for event in current] == [15]
+    history = repository.find_events(EventQuery(superseded=True))
+    assert len(history) == 2
+
+
+def test_store_a_batch_is_one_transaction(repository: Repository) -> None:
+    good = _document("/pages/a.html", "Shelling killed 12 people in Homs.")
+    bad = _document("/pages/b.html", "Clashes in Hama left three dead.")
+    bad.events[0].claims[0].text = None  # type: ignore[assignment]  # NOT NULL: the insert fails
+
+    with pytest.raises(StorageError):
+        repository.save_documents([good, bad])
+
+    assert repository.counts()["articles"] == 0
+    assert repository.save_documents([good])[0].outcome == NEW
+
+
+def test_store_run_counts_follow_the_batches(repository: Repository) -> None:
+    run_id = repository.start_run(["pages/"])
+    repository.save_documents(
+        [_document("/p/a.html", "One."), _document("/p/b.html", "Two.")], run_id=run_id
+    )
+    from sqlalchemy import text
+
+    with repository.engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT new, finished_at FROM ingest_runs WHERE id = :id"), {"id": run_id}
+        ).one()
+    assert tuple(row) == (2, None)  # a run killed now still says what it stored
+
+
+@pytest.fixture
+def filled(repository: Repository) -> Repository:
+    repository.save_documents(
+        [
+            _document("/p/1.html", "Homs shelling.", country="SY", day="2012-03-11", killed=12),
+            _document("/p/2.html", "Kabul blast.", country="AF", day="2013-01-25", killed=3),
+            _document(
+                "/p/3.html",
+                "Protest in Aleppo.",
+                country="SY",
+                day="2012-04-02",
+                category="protests",
+                killed=None,
+            ),
+        ]
+    )
+    return repository
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (EventQuery(), ["Homs", "Protest", "Kabul"]),
+        (EventQuery(country="sy"), ["Homs", "Protest"]),
+        (EventQuery(since=date(2012, 4, 1)), ["Protest", "Kabul"]),
+        (EventQuery(until=date(2012, 3, 31)), ["Homs"]),
+        (EventQuery(since=date(2012, 3, 11), until=date(2012, 3, 11)), ["Homs"]),
+        (EventQuery(category="protests"), ["Protest"]),
+        (EventQuery(min_fatalities=5), ["Homs"]),
+        (EventQuery(limit=1), ["Homs"]),
+    ],
+    ids=["all", "country", "since", "until", "one-day", "category", "min-fatalities", "limit"],
+)
+def test_store_find_events_filters(
+    filled: Repository, query: EventQuery, expected: list[str]
+) -> None:
+    found = filled.find_events(query)
+
+    assert [(event.title or "").split()[0] for event in found] == expected
+    for event in found:
+        data = event.to_dict()
+        assert data["id"].endswith("-e1")
+        assert data["article"]["location"].startswith("/p/")
+
+
+def test_store_locked_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "record.sqlite"
+    repository = open_repository(path, busy_timeout=0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(DatabaseLockedError, match="locked by another process"):
+            repository.save_document(_document("/p/a.html", "One."))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert repository.save_document(_document("/p/a.html", "One.")).outcome == NEW
+
+
+def test_store_read_only_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "record.sqlite"
+    open_repository(path).close()
+    # Opened read-only (as a file without write permission is, for a user who is not root).
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    with pytest.raises(ReadOnlyDatabaseError, match="cannot be written"):
+        open_repository(url).save_document(_document("/p/a.html", "One."))
+
+
+def test_store_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("shopping list: bread, lentils, lamp oil\n" * 200)
+
+    with pytest.raises(NotAStrifeDatabaseError, match="not a SQLite database"):
+        open_repository(path)
+
+
+def test_store_someone_elses_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+
+    with pytest.raises(NotAStrifeDatabaseError, match="invoices"):
+        open_repository(path)
+
+
+def test_store_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseOpenError, match="does not exist"):
+        open_repository(tmp_path / "no" / "such" / "record.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("message", "cls"),
+    [
+        ("database is locked", DatabaseLockedError),
+        ("attempt to write a readonly database", ReadOnlyDatabaseError),
+        ("database or disk is full", DiskFullError),
+        ("file is not a database", NotAStrifeDatabaseError),
+        ("unable to open database file", DatabaseOpenError),
+        ("something new", StorageError),
+    ],
+)
+def test_store_driver_errors_map_to_storage_errors(message: str, cls: type[StorageError]) -> None:
+    error = storage_error(OperationalError("INSERT", {}, Exception(message)), source="x.sqlite")
+
+    assert type(error) is cls
+    assert error.exit_code == 5
+    assert str(error).startswith("x.sqlite: ")
