@@ -138,7 +138,29 @@ def run_benchmarks(
         if progress:
             progress("gazetteer")
         results.append(_gazetteer_benchmark(isaf, settings=settings))
+    fakes = shared / "eval" / "dev" / "fakes" / "fakes.csv"
+    if fakes.exists():
+        if progress:
+            progress("ingest")
+        results.append(_ingest_benchmark(fakes, settings=settings))
     return results
+
+
+def _ingest_benchmark(fakes: Path, *, settings: Settings) -> Benchmark:
+    from strife.evaluate.ingest import benchmark_ingest
+
+    report = benchmark_ingest(fakes, settings=settings)
+    return Benchmark(
+        "ingest",
+        "strife bench (the ingest part)",
+        f"all {report.n} FA-KES articles as a JSON Lines file, into a fresh SQLite database, twice",
+        _fingerprint(fakes),
+        report,
+        [
+            "a fresh process on one core, batches of 32; the second run finds every page "
+            "stored; peak RSS is that process's, spaCy's model included"
+        ],
+    )
 
 
 def _gazetteer_benchmark(isaf: Path, *, settings: Settings) -> Benchmark:
