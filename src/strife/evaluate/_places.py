@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-#: Country names the gazetteer does not take (parts of a country, in the gold's words).
-COUNTRY_PARTS = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB"}
 #: A baseline skips shorter names and these words: the gazetteer's alternate names
 #: include letters and numerals ("A", "Nine") that open sentences.
 MIN_NAME_CHARS = 4
@@ -28,7 +26,7 @@ def country_key(name: str) -> str | None:
     cleaned = " ".join(name.replace("’", "'").split())
     if not cleaned:
         return None
-    return COUNTRY_PARTS.get(cleaned.lower()) or country_code(cleaned)
+    return country_code(cleaned)
 
 
 def admin1_of(name: str, country: str) -> str | None:
