@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from strife.cli import app
-from strife.dates import DateStage, date_document, parse_dateline, resolve_date
+from strife.dates import DateStage, date_article, date_document, parse_dateline, resolve_date
 from strife.document import Article, Document, Event, PageInput
 from strife.errors import WARNINGS, InputError
 from strife.settings import Settings
@@ -289,6 +289,26 @@ def test_dates_stage_date_of_a_blamed_deed_is_not_the_event() -> None:
     date_document(_document(text, None, [event]), settings=Settings())
     assert event.date is not None
     assert (event.date["start"], event.date["text"]) == ("2011-10-05", "yesterday")
+
+
+def test_dates_article_date_for_a_page_without_events() -> None:
+    # Issue 4: an op-ed or a court story has no event; the article is dated by its lead's
+    # day, else its dateline, else its publication date.
+    assert date_article(_document(LEAD_STORY, None, [])) == {
+        "start": "2011-10-04",
+        "end": "2011-10-04",
+        "precision": "day",
+        "text": "on Tuesday",
+    }
+    opinion = "Press freedom matters more than ever, and the courts must defend it."
+    published = datetime(2020, 12, 6, 10, 0)
+    assert date_article(_document(opinion, published, [])) == {
+        "start": "2020-12-06",
+        "end": "2020-12-06",
+        "precision": "day",
+        "text": "",
+    }
+    assert date_article(_document(opinion, None, [])) is None
 
 
 def test_dates_stage_without_any_date_warns() -> None:

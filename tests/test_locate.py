@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from strife.cli import app
 from strife.errors import GazetteerError
-from strife.locate import LocateStage, admin1_key, country_code, locate_text
+from strife.locate import LocateStage, admin1_key, country_code, locate_article, locate_text
 from strife.locate.gazetteer import (
     Gazetteer,
     build_gazetteer,
@@ -170,6 +170,88 @@ def test_a_district_the_gazetteer_lacks_falls_back_to_its_province(gazetteer: Ga
     province = next(p for p in found if p.get("gazetteer_id"))
     assert (province["name"], province["precision"]) == ("Ghazni", "admin1")
     assert {"text": "Dasht-e Warkhana", "basis": "place", "gazetteer_id": None} in found
+
+
+def test_a_country_initials_name_the_country(gazetteer: Gazetteer) -> None:
+    # Issue 4: "US" and "U.K." were too short to be kept as spellings; "U.S." was the
+    # French village of Us.
+    for name, code in (("US", "US"), ("U.S.", "US"), ("UK", "GB"), ("U.K.", "GB")):
+        place = _place(f"Protesters marched in the {name} on Sunday.", name)
+        assert (place["country"], place["precision"]) == (code, "country")
+
+
+def test_a_world_city_is_meant_by_its_bare_name(gazetteer: Gazetteer) -> None:
+    # Issue 4: a story set in the United States still flies to London, not to the small
+    # towns named after it.
+    found = _places("Police in Texas said the suspect had flown to Dallas from London.")
+    assert {p["text"]: p["country"] for p in found if p.get("gazetteer_id")}["London"] == "GB"
+
+
+def test_a_state_is_not_a_village_named_after_it(gazetteer: Gazetteer) -> None:
+    # Issue 4: an area is its city only when that city holds a fair share of its people.
+    minnesota = _place("A lawmaker from Minnesota spoke in the debate.", "Minnesota")
+    assert (minnesota["precision"], minnesota["name"]) == ("admin1", "Minnesota")
+
+
+def test_listed_countries_do_not_lie_in_one_another(gazetteer: Gazetteer) -> None:
+    # Issue 4: "X, Y" reads as "X in Y" ("Andar district, Ghazni"), never for countries.
+    found = _places("Reporters were jailed in Belarus, Ethiopia and Algeria last year.")
+    assert {p["text"] for p in found if p.get("gazetteer_id")} >= {"Belarus", "Ethiopia"}
+
+
+def test_regions_and_features_are_not_their_namesakes(gazetteer: Gazetteer) -> None:
+    # Issue 4: "Africa" is no Mexican village, the "Niger Delta" is not in Niger, and a
+    # month's abbreviation after "in" is no place.
+    found = _places("Pirates attacked a tanker in the Niger Delta, the worst attack in Africa.")
+    assert [p for p in found if p["text"] == "Africa" and p.get("gazetteer_id")] == []
+    delta = [p for p in found if p["text"] == "Niger Delta" and p.get("gazetteer_id")]
+    assert all(p["country"] != "NE" for p in delta)
+    assert _places("He was abducted in Jan 2002.") == []
+
+
+def test_a_country_as_subject_or_modifier_is_an_actor_not_the_focus(gazetteer: Gazetteer) -> None:
+    # Issue 4: "the US might respond", "US officials" name a government; "in Syria" places
+    # the story, so a small Syrian town is still found.
+    text = (
+        "US officials said the US might respond. A chemical attack in Syria killed 72 "
+        "people in the town of Khan Shaykhun, and the US condemned it."
+    )
+    town = _place(text, "Khan Shaykhun")
+    assert town["country"] == "SY"
+    assert _place(text, "US")["basis"] == "actor"
+
+
+def test_locate_article_answers_for_a_page_without_events(gazetteer: Gazetteer) -> None:
+    # Issue 4: an article-level place when no event says where: the headline's, else the
+    # lead's, else the focus country.
+    def where(page: str) -> dict[str, Any] | None:
+        document = run_text(extract_pipeline(), page, settings=SETTINGS)
+        return locate_article(document, settings=SETTINGS)
+
+    def page(title: str, lead: str) -> str:
+        return f"{title}\n\n{lead}\n\nThe ruling will be appealed next month, the editors added."
+
+    kenya = where(
+        page(
+            "Court rules on press law in Kenya", "Judges in Nairobi ruled on the law, lawyers said."
+        )
+    )
+    assert kenya is not None
+    assert (kenya["name"], kenya["country"], kenya["basis"]) == ("Nairobi", "KE", "lead")
+    lead = where(
+        page("A hard year for reporters", "Editors met in Lahore on Monday to discuss it.")
+    )
+    assert lead is not None
+    assert (lead["country"], lead["basis"]) == ("PK", "lead")
+    listed = where(
+        page("Rights breaches in Belarus, Ethiopia and Algeria", "A report on them came out today.")
+    )
+    assert listed is not None
+    assert (listed["country"], listed["basis"]) == ("BY", "headline")
+    assert (
+        where(page("A hard year for reporters", "Editors met on Monday to discuss the law."))
+        is None
+    )
 
 
 def test_phrase_with_no_place(gazetteer: Gazetteer) -> None:

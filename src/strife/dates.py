@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -57,6 +58,7 @@ __all__ = [
     "VERSION",
     "DateStage",
     "Dateline",
+    "date_article",
     "date_document",
     "parse_dateline",
     "parse_published",
@@ -104,15 +106,20 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s+|\n")
 
 
-def date_document(document: Document, *, settings: Settings) -> Document:
-    """Fill ``date`` on every event of ``document``; warn about dates it ignored."""
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """The days a page counts from: its dateline and the reference day relatives use."""
+
+    dateline: Dateline | None
+    reference: Reference | None
+
+
+def _page_reference(document: Document) -> _Reference:
+    assert document.article is not None
     article = document.article
-    if article is None or not document.events:
-        return document
-    text = article.text
     published = reference_for(article.published)
     year_end = article.published or _header_year(document)
-    dateline = parse_dateline(text, published=year_end)
+    dateline = parse_dateline(article.text, published=year_end)
     filed = dateline.date if dateline else None
     if filed is None and document.page_kind == "text":
         # The cleaner may have taken the dateline line for a header and dropped it.
@@ -125,6 +132,17 @@ def date_document(document: Document, *, settings: Settings) -> Document:
     if filed is not None:
         hour = published.hour if published and published.day == filed else None
         reference = Reference(filed, hour)
+    return _Reference(dateline, reference)
+
+
+def date_document(document: Document, *, settings: Settings) -> Document:
+    """Fill ``date`` on every event of ``document``; warn about dates it ignored."""
+    article = document.article
+    if article is None or not document.events:
+        return document
+    text = article.text
+    page = _page_reference(document)
+    dateline, reference = page.dateline, page.reference
     fallback = reference.day if reference else None
     limit = latest_day(reference)
     found: dict[tuple[int, int], list[Mention]] = {}
@@ -154,6 +172,25 @@ def date_document(document: Document, *, settings: Settings) -> Document:
             document.warn(NO_DATE, NAME, WARNINGS[NO_DATE])
         event.date = span.to_dict() if span else None
     return document
+
+
+def date_article(document: Document) -> dict[str, str] | None:
+    """When the article as a whole is about, as an ``events[].date`` dict, or None.
+
+    For an answer per article when no event is dated (an op-ed, a court story): the
+    day the lead sentence names when it is the only day the story names, else the
+    dateline's date, else the publication date (``text`` ``""``).
+    """
+    if document.article is None:
+        return None
+    page = _page_reference(document)
+    text = document.article.text
+    start = page.dateline.span[1] if page.dateline else 0
+    limit = latest_day(page.reference)
+    span = _lead_date(text, start, reference=page.reference, limit=limit)
+    if span is None and page.reference is not None:
+        span = DateSpan(page.reference.day, page.reference.day, DAY, "")
+    return span.to_dict() if span else None
 
 
 def _event_date(

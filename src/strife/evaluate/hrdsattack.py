@@ -13,9 +13,15 @@ reads it as the page's publication time), a blank line and the article:
 strife's answer is read off the event the article is about (:func:`main_event`):
 the gold describes the article's attack, and a long article tells of others in
 passing, so the event is the first violent or arrest event (``isaf.dated_event``)
-among those placed in the country most of its events are placed in. Its
-``location`` (``country``, ``admin1``, ``name``) and its ``date.start`` answer. An article with no
-event is a miss on every field. Metrics, each over the items whose gold for that
+among those placed in the country most of its events are placed in (between
+countries with as many events, the article's own country: its headline's, else its
+lead's, else its focus country). Its ``location`` (``country``, ``admin1``,
+``name``) and its ``date.start`` answer. The set is scored per article, so an
+article with no event (an op-ed, a court ruling, a statement about detentions), or
+whose event has no place or date, is answered with the article's own place
+(``locate.locate_article``: the headline's, the lead's or the focus country) and
+date (``dates.date_article``: the lead's day, the dateline or the publication
+date). Metrics, each over the items whose gold for that
 field is usable (so each has its own count, listed in the report's notes):
 
 - ``country_accuracy``: the gold country, as ISO alpha-2 (``locate.country_code``;
@@ -54,6 +60,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +125,7 @@ def evaluate_hrdsattack(
         f"hrdsattack:{path.name}",
         items,
         settings=settings,
-        strife_answer=strife_answer,
+        strife_answer=lambda document: strife_answer(document, settings=settings),
         baseline_answer=lambda page: baseline_answer(page, published.get(page)),
         empty_answer=Answer,
         new_tally=_Tally,
@@ -127,20 +134,31 @@ def evaluate_hrdsattack(
     )
 
 
-def strife_answer(document: Document) -> Answer:
-    """Where and when strife places the article's dated event."""
-    event = main_event(document.events)
-    if event is None:
-        return Answer()
-    location = event.location or {}
+def strife_answer(document: Document, *, settings: Settings | None = None) -> Answer:
+    """Where and when strife places the article's event, else the article itself."""
+    from strife.dates import date_article
+    from strife.locate import locate_article
+
+    # Asked for only when no event says where or when: it parses the headline again.
+    @cache
+    def article() -> dict[str, Any] | None:
+        return locate_article(document, settings=settings or Settings())
+
+    event = main_event(document.events, article=article)
+    location = event.location if event is not None else None
+    when = event.date if event is not None else None
+    return _answer(location or article(), when or date_article(document))
+
+
+def _answer(location: dict[str, Any] | None, when: dict[str, Any] | None) -> Answer:
+    location = location or {}
     where = location.get("country")
     admin1 = location.get("admin1")
     region = admin1_of(admin1, where) if admin1 and where else None
-    country = _sovereign(where)
     name = location.get("name")
-    start = _iso_date((event.date or {}).get("start"))
+    start = _iso_date((when or {}).get("start"))
     return Answer(
-        country,
+        _sovereign(where),
         region,
         fold(name) if name else None,
         start.year if start else None,
@@ -161,16 +179,26 @@ def baseline_answer(page: str, published: date | None) -> Answer:
     )
 
 
-def main_event(events: list[Event]) -> Event | None:
-    """The first violent or arrest event in the country most events are placed in."""
+def main_event(
+    events: list[Event], *, article: Callable[[], dict[str, Any] | None] | None = None
+) -> Event | None:
+    """The first violent or arrest event in the country most events are placed in.
+
+    Between countries with as many events, the article's own country decides
+    (``article``: the headline's, else the lead's, else the focus country).
+    """
     from strife.evaluate.isaf import dated_event
 
     countries = Counter(event.location["country"] for event in events if event.location)
-    if countries:
-        top = countries.most_common(1)[0][0]
-        there = [event for event in events if event.location and event.location["country"] == top]
-        return dated_event(there)
-    return dated_event(events)
+    if not countries:
+        return dated_event(events)
+    most = max(countries.values())
+    tied = [country for country, count in countries.items() if count == most]
+    top = tied[0]
+    if len(tied) > 1 and article is not None:
+        own = (article() or {}).get("country")
+        top = own if own in tied else top
+    return dated_event([e for e in events if e.location and e.location["country"] == top])
 
 
 def _sovereign(code: str | None) -> str | None:

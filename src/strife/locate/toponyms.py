@@ -88,7 +88,8 @@ _AFTER_PREPOSITION = re.compile(
 #: Capitalised words that follow "in" and are no place.
 _CALENDAR = frozenset(
     {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+     "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+     "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday",
      "Friday", "Saturday", "Sunday", "Parliament", "Congress", "Court", "Islam", "English"}
 )  # fmt: skip
 #: Capitalised words an area pattern may take by mistake.
@@ -332,6 +333,8 @@ def _role(ent: Span) -> str:
         root = root.head  # "the US and Russia announced"
     if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lower_ in ACTOR_VERBS:
         return "actor"  # "Jordan said"
+    if root.dep_ == "nsubj" and root.head.tag_ != "VBG" and is_country_name(ent.text):
+        return "actor"  # "what the US might do", "Russia disagreed": its government
     if before is None:
         return "place"
     if before.lower_ in {"in", "from"} and before.head.lower_ in SPEECH_VERBS:
@@ -368,6 +371,8 @@ _CONTAINED = re.compile(
 def _link_containers(toponyms: list[Toponym], text: str, shift: int) -> None:
     """Note which named place each name lies in, where the words between them say so."""
     for inner, outer in itertools.pairwise(toponyms):
+        if is_country_name(inner.text):
+            continue  # "in Belarus, Ethiopia and Algeria": a list, no country lies in another
         between = text[inner.end - shift : outer.start - shift]
         if len(between) <= CONTAINED_CHARS and _CONTAINED.match(between):
             inner.within = outer.text
