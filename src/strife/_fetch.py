@@ -22,7 +22,21 @@ from strife.errors import (
 from strife.settings import Settings
 
 #: Media types that can hold a news page; anything else is refused before the body is read.
-ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+#: Media types feeds are served as (``strife ingest`` reads a feed's items).
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+xml",
+)
+ACCEPTED_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+    *FEED_TYPES,
+)
 
 
 def fetch_url(url: str, *, settings: Settings, client: httpx.Client | None = None) -> PageInput:
