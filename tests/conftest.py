@@ -23,10 +23,20 @@ from strife.settings import ENV_PREFIX, Settings
 # Options and markers
 # ---------------------------------------------------------------------------
 
+#: A PostgreSQL server URL (``postgresql://user@host:port/postgres``) whose user may
+#: create databases; the storage tests then run there too. ``.ci/run`` sets it.
+POSTGRES_VARIABLE = "TEST_POSTGRES_URL"
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--slow", action="store_true", help="also run tests marked slow (CI runs them)"
+    )
+    parser.addoption(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get(POSTGRES_VARIABLE) or None,
+        help=f"also run the storage tests on this PostgreSQL server (or set {POSTGRES_VARIABLE})",
     )
 
 
@@ -327,3 +337,68 @@ def nlp() -> Any:
     from strife.read import load_nlp
 
     return load_nlp()
+
+
+# ---------------------------------------------------------------------------
+# Databases: a SQLite file, and a fresh PostgreSQL database when a server is
+# given (--postgres or TEST_POSTGRES_URL) (test_store.py, test_ingest.py)
+# ---------------------------------------------------------------------------
+
+#: Why the postgresql cases skip when no server is given.
+NO_POSTGRES = (
+    f"PostgreSQL: no server given; set {POSTGRES_VARIABLE} to a URL, or pass --postgres URL"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(pytestconfig: pytest.Config) -> str:
+    """The PostgreSQL server URL given to this run; the test skips when there is none.
+
+    A server that is given but cannot be reached fails the test: CI starts one and
+    must not pass by skipping.
+    """
+    given: str | None = pytestconfig.getoption("--postgres")
+    if not given:
+        pytest.skip(NO_POSTGRES)
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    # libpq's form (postgresql://), which psycopg takes, even if a driver was named.
+    url = make_url(given).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+        connection.execute("SELECT 1")
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test (dropped after it), as a URL."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = f"strife_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = make_url(postgres_server).set(database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as connection:
+            # FORCE ends the connections a failed test left open.
+            statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            connection.execute(statement.format(sql.Identifier(name)))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database for one test, as ``--db`` takes it: a SQLite path, or a PostgreSQL URL.
+
+    The postgresql case skips when no server is given (see ``postgres_server``).
+    """
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return str(tmp_path / "record.sqlite")
