@@ -11,6 +11,7 @@ from strife import errors
 from strife.errors import (
     WARNINGS,
     InputError,
+    RecordError,
     SetupError,
     StageError,
     StorageError,
@@ -25,6 +26,7 @@ FAMILIES: list[tuple[type[StrifeError], str, int]] = [
     (SetupError, r"E2\d\d", 4),
     (StageError, r"E3\d\d", errors.EXIT_BUG),
     (StorageError, r"E5\d\d", 5),
+    (RecordError, r"E6\d\d", 6),
 ]
 CLASSES = error_classes()
 
@@ -55,7 +57,7 @@ def test_errors_codes_are_unique_and_own() -> None:
 def test_errors_every_class_has_an_exit_code() -> None:
     for cls in CLASSES:
         assert isinstance(cls.exit_code, int), cls.__name__
-        assert cls.exit_code in {3, 4, 5, errors.EXIT_BUG}, cls.__name__
+        assert cls.exit_code in {3, 4, 5, 6, errors.EXIT_BUG}, cls.__name__
         assert cls.exit_code != 126, cls.__name__  # shells reserve 126 for "not executable"
 
 

@@ -76,9 +76,8 @@ def _summary(result: Result) -> dict[str, Any]:
     return summary
 
 
-def test_ingest_folder_then_rerun_is_unchanged(tmp_path: Path) -> None:
+def test_ingest_folder_then_rerun_is_unchanged(tmp_path: Path, db: str) -> None:
     _write_pages(tmp_path / "pages", 3)
-    db = str(tmp_path / "record.sqlite")
 
     first = _invoke("ingest", str(tmp_path / "pages"), "--db", db, "--json")
     second = _invoke("ingest", str(tmp_path / "pages"), "--db", db, "--json")
@@ -100,10 +99,9 @@ def test_ingest_folder_then_rerun_is_unchanged(tmp_path: Path) -> None:
 
 
 def test_ingest_skips_stored_pages_before_processing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _write_pages(tmp_path / "pages", 2)
-    db = str(tmp_path / "record.sqlite")
     assert _invoke("ingest", str(tmp_path / "pages"), "--db", db).exit_code == 0
 
     def refuse(*args: Any, **kwargs: Any) -> list[Any]:
@@ -116,8 +114,7 @@ def test_ingest_skips_stored_pages_before_processing(
     assert _summary(result)["unchanged"] == 2
 
 
-def test_ingest_jsonl_with_a_bad_line_and_a_revision(tmp_path: Path) -> None:
-    db = str(tmp_path / "record.sqlite")
+def test_ingest_jsonl_with_a_bad_line_and_a_revision(tmp_path: Path, db: str) -> None:
     feed = tmp_path / "feed.jsonl"
     lines = [
         json.dumps({"url": "https://example.org/homs", "html": _page(0)}),
@@ -146,8 +143,7 @@ def test_ingest_jsonl_with_a_bad_line_and_a_revision(tmp_path: Path) -> None:
     assert [(v.revision, v.superseded) for v in versions] == [(1, True), (2, False)]
 
 
-def test_ingest_jsonl_published_fills_a_page_without_one(tmp_path: Path) -> None:
-    db = str(tmp_path / "record.sqlite")
+def test_ingest_jsonl_published_fills_a_page_without_one(tmp_path: Path, db: str) -> None:
     feed = tmp_path / "feed.jsonl"
     text = (
         "Market shelling in Homs\n\nAt least seven people were killed when shells hit a "
@@ -167,12 +163,13 @@ def test_ingest_jsonl_published_fills_a_page_without_one(tmp_path: Path) -> None
     assert events[0].event["date"]["start"] == "2012-03-12"  # "on Monday" before the 14th
 
 
-def test_ingest_commits_each_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_commits_each_batch(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from strife.errors import DiskFullError
     from strife.store.repository import Repository
 
     _write_pages(tmp_path / "pages", 5)
-    db = str(tmp_path / "record.sqlite")
     real = Repository.save_documents
     calls: list[int] = []
 
@@ -195,9 +192,8 @@ def test_ingest_commits_each_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert (_summary(rerun)["unchanged"], _summary(rerun)["new"]) == (2, 3)
 
 
-def test_events_command_filters_and_prints_json_lines(tmp_path: Path) -> None:
+def test_events_command_filters_and_prints_json_lines(tmp_path: Path, db: str) -> None:
     _write_pages(tmp_path / "pages", 4)
-    db = str(tmp_path / "record.sqlite")
     assert _invoke("ingest", str(tmp_path / "pages"), "--db", db).exit_code == 0
 
     everything = _invoke("events", "--db", db, "--json")
@@ -207,7 +203,8 @@ def test_events_command_filters_and_prints_json_lines(tmp_path: Path) -> None:
 
     rows = [json.loads(line) for line in everything.stdout.splitlines()]
     assert len(rows) >= 4
-    assert all(row["article"]["location"].endswith(".html") for row in rows)
+    assert all(row["id"].startswith("ev-") for row in rows)
+    assert all(r["article"]["location"].endswith(".html") for row in rows for r in row["reports"])
     syrian = [json.loads(line) for line in syria.stdout.splitlines()]
     assert syrian
     assert all(row["location"]["country"] == "SY" for row in syrian)
@@ -215,7 +212,7 @@ def test_events_command_filters_and_prints_json_lines(tmp_path: Path) -> None:
     assert table.exit_code == 0
     assert "2024-03-04" in table.stdout
     assert none.exit_code == 0
-    assert "no stored event matches" in none.stderr
+    assert "no event in the record matches" in none.stderr
 
 
 def test_events_command_rejects_a_bad_country_and_day(tmp_path: Path) -> None:
@@ -260,6 +257,33 @@ def test_ingest_locked_database_exits_5_with_a_message(
     assert "Traceback" not in err
 
 
+def test_ingest_locked_postgres_database_exits_5_with_a_message(
+    tmp_path: Path,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import psycopg
+
+    from strife.store._engine import WRITE_LOCK_KEY
+
+    _write_pages(tmp_path / "pages", 1)
+    open_repository(postgres_url).close()
+    args = ["strife", "ingest", str(tmp_path / "pages"), "--db", postgres_url]
+    monkeypatch.setattr(sys, "argv", [*args, "--set", "db_busy_timeout=0.1"])
+    with psycopg.connect(postgres_url) as other:
+        # Another ingest is in the middle of writing a batch.
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+
+    assert exit_info.value.code == 5
+    err = capsys.readouterr().err
+    assert "locked by another process" in err
+    assert "[E501]" in err
+    assert "Traceback" not in err
+
+
 def test_events_on_a_file_that_is_not_a_database_exits_5(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -274,6 +298,47 @@ def test_events_on_a_file_that_is_not_a_database_exits_5(
     assert "[E504]" in capsys.readouterr().err
 
 
+def _stored_documents(db: str) -> dict[str, dict[str, Any]]:
+    """Each stored page's strife/1 document by location, without the stage timings."""
+    with open_repository(db) as repository:
+        articles = repository.find_articles()
+    return {a.location: {**a.document, "trace": None} for a in articles}
+
+
+def test_ingest_workers_store_what_one_process_stores(tmp_path: Path) -> None:
+    _write_pages(tmp_path / "pages", 6)
+    (tmp_path / "pages" / "empty.html").write_text("", encoding="utf-8")
+    alone, pooled = str(tmp_path / "alone.sqlite"), str(tmp_path / "pooled.sqlite")
+    options = ["--json", "--set", "batch_size=2"]
+
+    here = _invoke("ingest", str(tmp_path / "pages"), "--db", alone, "--workers", "1", *options)
+    workers = _invoke("ingest", str(tmp_path / "pages"), "--db", pooled, "--workers", "2", *options)
+
+    assert (here.exit_code, workers.exit_code) == (1, 1)  # the empty page, reported
+    assert "empty.html" in workers.stderr
+    assert "[E101]" in workers.stderr
+    assert (_summary(workers)["new"], _summary(workers)["failed"]) == (6, 1)
+    stored = _stored_documents(pooled)
+    assert len(stored) == 6
+    assert stored == _stored_documents(alone)
+    assert all(document["events"] for document in stored.values())
+
+
+def test_ingest_worker_errors_keep_their_class_across_processes() -> None:
+    from strife._ingest_work import _error_from_wire, _error_to_wire
+    from strife.errors import EmptyInputError, StageError
+
+    stage = StageError("stage read failed", stage="read", source="a.html", document_id="ab12")
+    empty = EmptyInputError("the page is empty", source="b.html")
+
+    back, again = _error_from_wire(_error_to_wire(stage)), _error_from_wire(_error_to_wire(empty))
+
+    assert isinstance(back, StageError)
+    assert (back.stage, back.source, back.document_id) == ("read", "a.html", "ab12")
+    assert isinstance(again, EmptyInputError)
+    assert str(again) == str(empty)
+
+
 def _articles(db: Path) -> tuple[int, int, int]:
     with sqlite3.connect(db) as connection:
         articles = connection.execute("SELECT count(*), count(DISTINCT sha256) FROM articles")
@@ -286,11 +351,14 @@ def _articles(db: Path) -> tuple[int, int, int]:
 
 
 @pytest.mark.slow
-def test_ingest_killed_mid_run_resumes_with_nothing_lost_or_doubled(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"], ids=["in-process", "two-workers"])
+def test_ingest_killed_mid_run_resumes_with_nothing_lost_or_doubled(
+    tmp_path: Path, workers: str
+) -> None:
     _write_pages(tmp_path / "pages", 40)
     db = tmp_path / "record.sqlite"
     command = [sys.executable, "-m", "strife", "ingest", str(tmp_path / "pages")]
-    command += ["--db", str(db), "--json", "--set", "batch_size=4"]
+    command += ["--db", str(db), "--json", "--set", "batch_size=4", "--workers", workers]
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRIFE_")}
     quiet = subprocess.DEVNULL
     process = subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet)
@@ -301,11 +369,14 @@ def test_ingest_killed_mid_run_resumes_with_nothing_lost_or_doubled(tmp_path: Pa
                 break
             time.sleep(0.02)
         assert process.poll() is None, "the run ended before it could be killed"
+        children = _children(process.pid)
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=30)
     killed_at = _stored(db)
     assert 4 <= killed_at < 40
+    assert workers == "1" or len(children) >= 2, "the run started no worker processes"
+    assert _all_ended(children, seconds=30), "worker processes outlived their parent"
 
     rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
@@ -317,6 +388,36 @@ def test_ingest_killed_mid_run_resumes_with_nothing_lost_or_doubled(tmp_path: Pa
     with open_repository(db) as repository:
         events = repository.find_events()
     assert len({event.article_id for event in events}) == 40
+
+
+def _children(parent: int) -> set[int]:
+    """The processes whose parent is ``parent`` (from /proc; none where it is missing)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == parent:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _all_ended(pids: set[int], *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(_running(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its reaping is left
 
 
 def _stored(db: Path) -> int:

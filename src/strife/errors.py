@@ -4,6 +4,8 @@ The exception tree::
 
     StrifeError                  E000  exit 70  (a bug; never raised directly)
      +-- InputError              E1xx  exit 3   the page cannot be read at all
+     |    +-- WarcError          E105  exit 3   a WARC file is cut off or damaged
+     |    +-- FeedError          E106  exit 3   a feed is broken, has no items, or an item no link
      |    +-- FetchError         E15x  exit 3   a URL could not be fetched
      +-- SetupError              E2xx  exit 4   settings, model or data missing
      +-- StageError              E3xx  exit 70  a stage failed on one document
@@ -14,6 +16,10 @@ The exception tree::
           +-- NotAStrifeDatabaseError    E504   not SQLite, or not strife's
           +-- DatabaseOpenError          E505   cannot be opened at all
           +-- SchemaVersionError         E506   written by a newer strife
+          +-- ExportError                E507   the export file cannot be written
+     +-- RecordError             E6xx  exit 6   the record cannot do what was asked
+          +-- RecordNotFoundError        E601   no incident has this id
+          +-- RecordEditError            E602   a merge or split that cannot be done
 
 Problems inside one document are not exceptions: a stage records a
 :class:`~strife.document.Problem` with a ``W###`` code from :data:`WARNINGS`
@@ -28,6 +34,7 @@ Exit codes of the ``strife`` command:
 3     input error (one page given, and it could not be read)
 4     setup error
 5     storage error
+6     record error (an unknown incident id, a merge or split that cannot be done)
 70    unexpected bug; run again with ``--debug`` for the traceback
 ====  ======================================================
 """
@@ -107,6 +114,18 @@ class NotFoundError(InputError):
     """No file at that path."""
 
     code = "E104"
+
+
+class WarcError(InputError):
+    """A WARC file is cut off or damaged; the whole records before the break were read."""
+
+    code = "E105"
+
+
+class FeedError(InputError):
+    """A feed's XML is broken (the items read were kept), it has no items, or an item no link."""
+
+    code = "E106"
 
 
 class FetchError(InputError):
@@ -230,3 +249,28 @@ class SchemaVersionError(StorageError):
     """The database was written by a newer strife whose schema this one does not know."""
 
     code = "E506"
+
+
+class ExportError(StorageError):
+    """The export file cannot be written: a missing folder, no permission, a full disk."""
+
+    code = "E507"
+
+
+class RecordError(StrifeError):
+    """The record cannot do what was asked of it."""
+
+    code = "E600"
+    exit_code = 6
+
+
+class RecordNotFoundError(RecordError):
+    """No incident has the id given (``strife event``, ``strife link merge``...)."""
+
+    code = "E601"
+
+
+class RecordEditError(RecordError):
+    """A merge or split that cannot be done: one incident twice, a report not in it."""
+
+    code = "E602"

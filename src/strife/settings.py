@@ -70,6 +70,22 @@ class Settings:
         "Pages run through the stages together; `strife ingest` commits each batch in one "
         "transaction, so a killed run redoes at most this many.",
     )
+    link_window_days: int = _setting(
+        3, "Linking: reports more than this many days apart are never compared."
+    )
+    link_radius_km: float = _setting(
+        25.0,
+        "Linking: places this far apart score 0 for place; twice as far apart, two reports "
+        "placed finer than a province are never compared.",
+    )
+    link_merge_threshold: float = _setting(
+        0.6, "Linking: a report joins the best incident scoring at least this (0 to 1)."
+    )
+    link_suggest_threshold: float = _setting(
+        0.5,
+        "Linking: incidents scoring at least this, but under the merge threshold, are kept "
+        "as suggestions for a person to decide.",
+    )
     text_prose_min_words: int = _setting(
         8, "Plain-text path: a line with fewer words is never counted as body prose on its own."
     )

@@ -8,7 +8,8 @@ caught once, in :func:`main`, and become a one-line message and an exit code
 This module holds the app, the options every command shares and the error
 handling; the commands live beside it, one module per part of the flow:
 ``pages.py`` (clean, extract), ``places.py`` (date, locate, gazetteer),
-``record.py`` (ingest, events) and ``measure.py`` (eval, bench).
+``record.py`` (ingest), ``linking.py`` (link, merge, split), ``query.py`` (events,
+event, changes, export) and ``measure.py`` (eval, bench).
 """
 
 from __future__ import annotations
@@ -63,6 +64,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 LimitOption = Annotated[
     int | None, typer.Option("--limit", help="Score only the first N items (quick checks).")
 ]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The database: a SQLite file (created if missing) or a SQLAlchemy URL. "
+        "Default: the db setting (STRIFE_DB), strife.sqlite in the current folder.",
+        show_default=False,
+    ),
+]
+
 PagesArgument = Annotated[
     list[str],
     typer.Argument(
@@ -108,6 +120,15 @@ def _gazetteer_status(settings: Any) -> Any:
     return stderr.status("building the gazetteer once (about 20 s)")
 
 
+def _open_db(db: str | None, assignments: list[str] | None) -> Any:
+    """The record's database: ``--db``, else the ``db`` setting (commands that read or edit it)."""
+    from strife.settings import load_settings
+    from strife.store.repository import open_repository
+
+    settings = load_settings(assignments or [])
+    return open_repository(db or settings.db, busy_timeout=settings.db_busy_timeout)
+
+
 def _report_error(
     error: StrifeError, *, location: str | None = None, console: Console | None = None
 ) -> None:
@@ -149,5 +170,5 @@ def main() -> None:
 
 # Each command module registers its commands on ``app`` when imported; this order is
 # the order ``strife --help`` lists them in.
-for _module in ("pages", "places", "record", "measure"):
+for _module in ("pages", "places", "record", "linking", "query", "measure"):
     import_module(f"strife.cli.{_module}")

@@ -65,6 +65,10 @@ EVALUATIONS: dict[str, tuple[str, str]] = {
         "The WikiEvents set: dev.jsonl or its folder.",
         "Score attacker, victim, place and communicator arguments on WikiEvents.",
     ),
+    "linking": (
+        "The same-incident groups: the folder with candidates.jsonl and groups.jsonl.",
+        "Score linking: ingest and link the candidates, then pair and B-cubed precision/recall.",
+    ),
     "hrdsattack": (
         "The HRDsAttack set: its folder (dev.json and train.json) or one of those files.",
         "Score where and when: country, region, city, year, month and day of the event.",

@@ -1,10 +1,9 @@
-"""``strife ingest`` and ``strife events``: the durable record, filled and queried."""
+"""``strife ingest``: the durable record, filled from pages."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -12,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from strife.cli import (
+    DbOption,
     JsonOption,
     SetOption,
     _exit_for,
@@ -27,34 +27,43 @@ if TYPE_CHECKING:
     pass
 
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="PATH",
-        help="The database: a SQLite file (created if missing) or a SQLAlchemy URL. "
-        "Default: the db setting (STRIFE_DB), strife.sqlite in the current folder.",
-        show_default=False,
-    ),
-]
-
-
 @app.command()
 def ingest(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Page files (.gz too), folders of pages, or .jsonl files of pages "
-            "(one JSON object a line; see docs/cli.md).",
+            help="Page files (.gz too), folders (of pages and WARC files), .jsonl files "
+            "of pages (one JSON object a line), WARC files (.warc, .warc.gz), RSS/Atom "
+            "feeds (.rss, .atom, .xml), or http(s) URLs of pages or feeds; see "
+            "docs/inputs.md.",
             metavar="INPUT",
             show_default=False,
         ),
     ],
     db: DbOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            metavar="N",
+            min=1,
+            help="Processes running the stages, each loading the model once; 1 runs them "
+            "in this process. Default: the usable cores.",
+            show_default=False,
+        ),
+    ] = None,
+    link: Annotated[
+        bool,
+        typer.Option(
+            "--link/--no-link",
+            help="Link the new reports into events across articles after storing them "
+            "(`strife link` does it later).",
+        ),
+    ] = True,
     as_json: JsonOption = False,
     assignments: SetOption = None,
 ) -> None:
-    """Extract events from pages and store them, with the pages, in the database.
+    """Extract events from pages, store them with the pages, and link them into the record.
 
     Pages already stored (the same bytes) are skipped before any work; a page seen
     before at the same path, URL or id with new bytes is stored as a revision. Each
@@ -64,8 +73,9 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from strife.ingest import PageFailure, count_pages, ingest_pages
+    from strife.ingest import PageFailure, count_pages, ingest_pages, usable_cores
     from strife.locate.gazetteer import open_gazetteer
+    from strife.store.linking import link_pending
     from strife.store.repository import RunCounts, open_repository
 
     settings = load_settings(assignments or [])
@@ -102,8 +112,19 @@ def ingest(
             progress=advance,
             total=total,
             on_failure=report_failure,
+            workers=workers or usable_cores(),
         )
+        linked = None
+        if link:
+            progress.update(task, description="linking", completed=0, total=None, rate="")
+            linked = link_pending(
+                repository,
+                settings=settings,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
     summary = report.to_dict()
+    if linked is not None:
+        summary["link"] = linked.to_dict()
     summary["db"] = repository.url
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
@@ -115,6 +136,11 @@ def ingest(
             f"{summary['pages_per_second'] or 0:.1f}",
         )
         stdout.print(table)
+        if linked is not None:
+            stdout.print(
+                f"linked {linked.reports:,} reports: {linked.new_incidents:,} new events, "
+                f"{linked.joined:,} joined an event"
+            )
         stdout.print(f"stored in {escape(repository.url)}")
     _exit_for([failure.error for failure in report.failures], total=report.pages)
 
@@ -124,100 +150,3 @@ def _tally(counts: Any) -> str:
         f"new {counts.new} · unchanged {counts.unchanged} · revised {counts.revised} · "
         f"failed {counts.failed}"
     )
-
-
-@app.command()
-def events(
-    db: DbOption = None,
-    country: Annotated[
-        str | None,
-        typer.Option("--country", metavar="CC", help="Only events in this country (ISO alpha-2)."),
-    ] = None,
-    since: Annotated[
-        datetime | None,
-        typer.Option(
-            "--since",
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="Only events on or after this day.",
-        ),
-    ] = None,
-    until: Annotated[
-        datetime | None,
-        typer.Option(
-            "--until",
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="Only events on or before this day.",
-        ),
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option("--category", metavar="C", help="Only this category (battles, protests...)."),
-    ] = None,
-    min_fatalities: Annotated[
-        int | None,
-        typer.Option(
-            "--min-fatalities", metavar="N", min=0, help="Only events with a best figure of N+."
-        ),
-    ] = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", metavar="N", min=0, help="At most N events.")
-    ] = None,
-    as_json: Annotated[
-        bool,
-        typer.Option("--json", help="Print JSON Lines (strife/1 events) instead of a table."),
-    ] = False,
-    assignments: SetOption = None,
-) -> None:
-    """Query the stored events (of each article's latest version), oldest first.
-
-    With --json, one strife/1 event a line, with the id, location, title and
-    publication time of the article it comes from under "article".
-    """
-    from strife.store.repository import EventQuery, open_repository
-
-    if country is not None and not (len(country) == 2 and country.isalpha()):
-        raise typer.BadParameter("expected a two-letter country code", param_hint="--country")
-    settings = load_settings(assignments or [])
-    query = EventQuery(
-        country=country,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        category=category,
-        min_fatalities=min_fatalities,
-        limit=limit,
-    )
-    with open_repository(db or settings.db, busy_timeout=settings.db_busy_timeout) as repository:
-        found = repository.find_events(query)
-    if as_json:
-        for stored in found:
-            sys.stdout.write(json.dumps(stored.to_dict(), ensure_ascii=False) + "\n")
-        return
-    if not found:
-        stderr.print("strife: no stored event matches")
-        return
-    table = Table("event", "date", "category/subtype", "place", "killed", "article")
-    for stored in found:
-        event = stored.event
-        when = event.get("date") or {}
-        figures = event.get("fatalities") or {}
-        killed = "" if figures.get("best") is None else str(figures["best"])
-        if figures.get("low") != figures.get("high") and figures.get("best") is not None:
-            killed += f" ({figures.get('low')}-{figures.get('high') or '?'})"
-        table.add_row(
-            escape(event["id"]),
-            when.get("start") or "",
-            escape(f"{event['category']}/{event['subtype']}"),
-            escape(_place(event.get("location"))),
-            killed,
-            escape(stored.title or stored.location),
-        )
-    stdout.print(table)
-
-
-def _place(location: dict[str, Any] | None) -> str:
-    if not location:
-        return ""
-    parts = (location.get("name"), location.get("admin1"), location.get("country"))
-    return ", ".join(str(part) for part in dict.fromkeys(parts) if part)

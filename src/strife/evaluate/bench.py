@@ -73,6 +73,7 @@ EVAL_SETS = (
     ("fakes", "fakes", "fakes.csv", "FA-KES Syrian-war articles, label-1 rows"),
     ("wikievents", "wikievents", "dev.jsonl", "WikiEvents articles"),
     ("hrdsattack", "hrdsattack", "dev.json", "HRDsAttack articles (dev.json and train.json)"),
+    ("linking", "linking", "groups.jsonl", "same-incident groups of FA-KES articles"),
 )
 #: Published figures the run is compared with, beside the anchors run in the same process.
 PUBLISHED_ANCHORS = {

@@ -92,6 +92,16 @@ VICTIM_GROUPS = {
 }
 
 
+#: Actor kinds that are one side of a conflict: sources that blame "the army" and "the
+#: government" do not disagree about who did it.
+SIDES = {"state_forces": "state", "government": "state"}
+
+
+def side(kind: str) -> str:
+    """The side an actor kind is on (the kind itself, but for the state's several kinds)."""
+    return SIDES.get(kind, kind)
+
+
 def classify_actor(text: str) -> str | None:
     """The kind of actor these words name, or ``None`` when no cue matches."""
     for pattern, kind in _COMPILED:

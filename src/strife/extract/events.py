@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from strife.document import Actor, Claim, Document, Event, Figures, Source
-from strife.extract.actors import victim_groups
+from strife.extract.actors import side, victim_groups
 from strife.extract.attribution import Attribution
 from strife.extract.claims import (
     LISTED_PROPERTIES,
@@ -393,7 +393,9 @@ def _to_event(
         spans=list(incident.spans),
     )
     event.actors = _actors(claims, event.victims)
-    perpetrators = {c.value for c in claims if c.property == "perpetrator" and c.hedge != "denied"}
+    perpetrators = {
+        side(str(c.value)) for c in claims if c.property == "perpetrator" and c.hedge != "denied"
+    }
     event.perpetrator_disputed = len(perpetrators) > 1
     event.fatalities = reconcile([c for c in claims if c.property == "fatalities"])
     event.injuries = reconcile([c for c in claims if c.property == "injuries"])

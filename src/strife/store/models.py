@@ -115,13 +115,22 @@ class SourceRow(Base):
 
 
 class EventRow(Base):
-    """One event as one article reports it (linking across articles comes later)."""
+    """One event as one article reports it: a *report*, linked to the incident it tells of."""
 
     __tablename__ = "events"
     __table_args__ = (UniqueConstraint("article_id", "key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    #: The incident this report was linked to; null until ``strife link`` (or ingest) links it.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    #: How it was linked: ``new`` (it began the incident), ``auto``, ``revision``, ``manual``.
+    link_method: Mapped[str | None] = mapped_column(String(16))
+    #: The link score and its parts (place, date, category, figures, actors, text).
+    link_score: Mapped[float | None] = mapped_column(Float)
+    link_reasons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The report's words for text similarity: {word: count} (``link.terms``).
+    terms: Mapped[dict[str, int] | None] = mapped_column(JSON)
     #: The document's event id (``<digest prefix>-e1``).
     key: Mapped[str] = mapped_column(String(64))
     category: Mapped[str] = mapped_column(String(64), index=True)
@@ -132,6 +141,8 @@ class EventRow(Base):
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     admin1: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(Text)
+    #: ``location.precision``: linking compares reports placed only in a country with all.
+    location_precision: Mapped[str | None] = mapped_column(String(16))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     fatalities_best: Mapped[int | None] = mapped_column(Integer)
@@ -171,3 +182,97 @@ class ClaimRow(Base):
 
     event: Mapped[EventRow] = relationship(back_populates="claims")
     source_row: Mapped[SourceRow | None] = relationship()
+
+
+class IncidentRow(Base):
+    """One real-world event: every report of it across articles, reconciled.
+
+    ``public_id`` is the stable id users see and cite (``ev-`` and 12 hex digits,
+    derived from the first report's key); it never changes, and an incident
+    merged into another keeps its row with ``merged_into_id`` set, so old ids
+    still resolve. The summary columns are recomputed from the reports each time
+    one joins or leaves; ``data`` holds the whole record event (``link.reconcile``).
+    """
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    subtype: Mapped[str] = mapped_column(String(64))
+    date_start: Mapped[date | None] = mapped_column(Date, index=True)
+    date_end: Mapped[date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    admin1: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    fatalities_best: Mapped[int | None] = mapped_column(BigInteger)
+    fatalities_low: Mapped[int | None] = mapped_column(BigInteger)
+    fatalities_high: Mapped[int | None] = mapped_column(BigInteger)
+    independent_sources: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+
+
+class IncidentRevisionRow(Base):
+    """One change to an incident: what changed, when, and which article (or person) did it."""
+
+    __tablename__ = "incident_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    #: ``created``, ``linked``, ``merged``, ``split``, ``revised``.
+    action: Mapped[str] = mapped_column(String(16))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    #: Who, for a manual change; null for strife's own.
+    actor: Mapped[str | None] = mapped_column(Text)
+    #: {field: [before, after]} for the summary fields that changed.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LinkSuggestionRow(Base):
+    """A report that scored between the two thresholds: a link for a person to decide."""
+
+    __tablename__ = "link_suggestions"
+    __table_args__ = (UniqueConstraint("event_id", "incident_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LinkDecisionRow(Base):
+    """A person's merge or split, kept so that later linking never undoes it.
+
+    Keyed by the report's event key (which comes from the page's bytes), so it
+    holds for as long as that page version is in the record.
+    """
+
+    __tablename__ = "link_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(64), index=True)
+    #: ``attach`` (the report belongs to the incident) or ``detach`` (it never does).
+    action: Mapped[str] = mapped_column(String(16))
+    incident_public_id: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class TermRow(Base):
+    """How many linked reports use a word: the document frequencies behind text similarity."""
+
+    __tablename__ = "link_terms"
+
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,12 +7,12 @@ SHA-256 of its bytes, and a location seen before with new bytes becomes a new
 revision of that article (the old version is kept, marked superseded). Queries
 return plain dataclasses and strife/1 dicts; no ORM object and no SQLAlchemy
 error leaves this module (errors become :class:`~strife.errors.StorageError`
-subclasses). Linking events across articles is left to ``link.py``.
+subclasses). The engine's settings per database are in ``_engine.py``; linking
+reports into incidents is ``linking.py``, reading the linked record ``records.py``.
 """
 
 from __future__ import annotations
 
-import contextvars
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,25 +21,24 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from strife import __version__
 from strife.document import Document
-from strife.errors import DatabaseOpenError, NotAStrifeDatabaseError, SchemaVersionError
-from strife.store._errors import storage_error, translate_errors
+from strife.errors import NotAStrifeDatabaseError, SchemaVersionError
+from strife.store._engine import (
+    BUSY_TIMEOUT,
+    WRITING,
+    create,
+    database_url,
+)
+from strife.store._errors import shown_url, storage_error, translate_errors
 from strife.store.models import ArticleRow, Base, ClaimRow, EventRow, IngestRun, SourceRow
 
-#: Seconds a write waits for another writer's lock before giving up (SQLite busy timeout).
-BUSY_TIMEOUT = 10.0
 #: What :meth:`Repository.save_documents` says became of each page.
 NEW, UNCHANGED, REVISED = "new", "unchanged", "revised"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: Set while a write transaction is open, so SQLite takes the write lock at BEGIN
-#: (BEGIN IMMEDIATE) and waits for it there, instead of failing midway through.
-_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("_WRITING", default=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,20 +127,32 @@ class RunCounts:
         }
 
 
-def database_url(target: str | Path) -> str:
-    """A database URL from ``target``: a URL as given, a path as a SQLite file."""
-    text = str(target)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+def filter_events(statement: Any, table: Any, query: Any) -> Any:
+    """``statement`` narrowed by the filters reports and incidents share, oldest first.
+
+    ``table`` is ``EventRow`` or ``IncidentRow`` (same column names); ``query`` an
+    ``EventQuery`` or a ``records.RecordQuery`` (same field names).
+    """
+    if query.country:
+        statement = statement.where(table.country == query.country.upper())
+    if query.category:
+        statement = statement.where(table.category == query.category)
+    if query.since:
+        statement = statement.where(func.coalesce(table.date_end, table.date_start) >= query.since)
+    if query.until:
+        statement = statement.where(table.date_start <= query.until)
+    if query.min_fatalities is not None:
+        statement = statement.where(table.fatalities_best >= query.min_fatalities)
+    return statement.order_by(table.date_start.is_(None), table.date_start)
 
 
 def open_repository(target: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -> Repository:
     """Open (or create) a database and bring its schema up to date.
 
     Args:
-        target: a SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``) or a
-            path to a SQLite file, created if missing.
+        target: a SQLAlchemy URL (``sqlite:///...``, ``postgresql://user@host/db``)
+            or a path to a SQLite file, created if missing. A PostgreSQL database
+            must exist already; its tables are created on first open.
         busy_timeout: seconds a write waits for another process's lock.
 
     Raises:
@@ -150,15 +161,14 @@ def open_repository(target: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -
     """
     url = database_url(target)
     with translate_errors(url):
+        engine = create(url, busy_timeout=busy_timeout)
+        # The URL kept for messages and output has its password masked.
+        repository = Repository(engine, url=shown_url(url))
         try:
-            engine = create_engine(url)
-        except (ArgumentError, NoSuchModuleError) as exc:
-            raise DatabaseOpenError(f"not a usable database URL ({exc})", source=url) from exc
-        if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine, busy_timeout=busy_timeout)
-            _check_folder(url)
-        repository = Repository(engine, url=url)
-        repository.upgrade()
+            repository.upgrade()
+        except BaseException:
+            repository.close()  # a refused database leaves no connection open behind it
+            raise
         return repository
 
 
@@ -189,7 +199,7 @@ class Repository:
             _refuse_foreign(self.engine, self.url)
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))
-            token = _WRITING.set(True)
+            token = WRITING.set(True)
             try:
                 with self.engine.begin() as connection:
                     config.attributes["connection"] = connection
@@ -201,7 +211,7 @@ class Repository:
                     source=self.url,
                 ) from exc
             finally:
-                _WRITING.reset(token)
+                WRITING.reset(token)
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
         """The SHA-256 digests among ``hashes`` that are already stored."""
@@ -276,20 +286,7 @@ class Repository:
         statement = select(EventRow, ArticleRow).join(ArticleRow)
         if not query.superseded:
             statement = statement.where(ArticleRow.superseded.is_(False))
-        if query.country:
-            statement = statement.where(EventRow.country == query.country.upper())
-        if query.category:
-            statement = statement.where(EventRow.category == query.category)
-        if query.since:
-            statement = statement.where(
-                func.coalesce(EventRow.date_end, EventRow.date_start) >= query.since
-            )
-        if query.until:
-            statement = statement.where(EventRow.date_start <= query.until)
-        if query.min_fatalities is not None:
-            statement = statement.where(EventRow.fatalities_best >= query.min_fatalities)
-        statement = statement.order_by(EventRow.date_start.is_(None), EventRow.date_start)
-        statement = statement.order_by(EventRow.id)
+        statement = filter_events(statement, EventRow, query).order_by(EventRow.id)
         if query.limit is not None:
             statement = statement.limit(query.limit)
         with self._read() as session:
@@ -339,12 +336,12 @@ class Repository:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        token = _WRITING.set(True)
+        token = WRITING.set(True)
         try:
             with translate_errors(self.url), self._sessions.begin() as session:
                 yield session
         finally:
-            _WRITING.reset(token)
+            WRITING.reset(token)
 
 
 def _save(session: Session, document: Document, *, run_id: int | None) -> SaveResult:
@@ -407,6 +404,7 @@ def _event_row(data: dict[str, Any], sources: dict[str, SourceRow]) -> EventRow:
         country=where.get("country"),
         admin1=where.get("admin1"),
         place=where.get("name"),
+        location_precision=where.get("precision"),
         lat=where.get("lat"),
         lon=where.get("lon"),
         fatalities_best=fatalities.get("best"),
@@ -469,51 +467,6 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _configure_sqlite(engine: Engine, *, busy_timeout: float) -> None:
-    """Pragmas on every new connection, and BEGIN IMMEDIATE for writes."""
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below emit BEGIN, not the sqlite3 module.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode")
-        mode = cursor.fetchone()
-        if mode and str(mode[0]).lower() != "wal" and not _read_only(dbapi_connection):
-            # WAL: readers never wait for the writer, and a killed writer leaves a
-            # consistent file (its uncommitted frames are ignored on the next open).
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
-
-
-def _read_only(dbapi_connection: Any) -> bool:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA query_only")
-        row = cursor.fetchone()
-        return bool(row and row[0])
-    finally:
-        cursor.close()
-
-
-def _check_folder(url: str) -> None:
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    folder = Path(database).parent
-    if not folder.is_dir():
-        raise DatabaseOpenError(
-            f"the folder {folder} does not exist; create it or choose another --db",
-            source=database,
-        )
-
-
 def _refuse_foreign(engine: Engine, url: str) -> None:
     """Refuse a database that holds tables but is not strife's (no migration record)."""
     tables = set(inspect(engine).get_table_names())
@@ -534,6 +487,7 @@ __all__ = [
     "StoredArticle",
     "StoredEvent",
     "database_url",
+    "filter_events",
     "open_repository",
     "storage_error",
     "translate_errors",

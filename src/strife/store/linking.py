@@ -1,0 +1,454 @@
+"""Link stored reports into incidents: the database side of ``strife link``.
+
+Takes every report (a stored article's event) not yet linked, oldest article
+first, and for each: applies a person's decision if one names it; else follows
+an earlier version of its article; else scores it (``link.score``) against the
+reports of every incident that blocking lets through, joins the best incident
+at or above ``link_merge_threshold``, starts a new incident otherwise, and
+records the incidents that scored between the two thresholds as suggestions.
+Each join rewrites the incident's summary (``link.reconcile``) and adds a
+revision saying what changed and which article changed it. Reports are linked
+in batches, one transaction each, so a killed run loses at most one batch and
+the next run carries on from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from strife.link.reconcile import ReportFacts, summarize
+from strife.link.score import Limits, LinkScore, Report, score_pair
+from strife.link.terms import idf_weights, report_terms
+from strife.settings import Settings
+from strife.store.models import (
+    ArticleRow,
+    EventRow,
+    IncidentRevisionRow,
+    IncidentRow,
+    LinkDecisionRow,
+    LinkSuggestionRow,
+    TermRow,
+)
+from strife.store.repository import Repository, _day, _now
+
+#: Reports linked per transaction.
+LINK_BATCH = 200
+#: Suggestions kept per report: the best few incidents between the thresholds.
+MAX_SUGGESTIONS = 3
+#: Summary fields compared for an incident's revision history.
+TRACKED = (
+    "category",
+    "subtype",
+    "date",
+    "location",
+    "fatalities",
+    "injuries",
+    "independent_sources",
+    "disputed",
+)
+
+
+@dataclass(slots=True)
+class LinkReport:
+    """What one linking run did."""
+
+    reports: int = 0
+    new_incidents: int = 0
+    joined: int = 0
+    suggestions: int = 0
+    by_method: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reports": self.reports,
+            "new_incidents": self.new_incidents,
+            "joined": self.joined,
+            "suggestions": self.suggestions,
+            "by_method": dict(self.by_method),
+        }
+
+
+def public_id(seed: str) -> str:
+    """The stable id of an incident begun by the report with key ``seed``."""
+    return "ev-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12]
+
+
+def link_pending(
+    repository: Repository,
+    *,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
+) -> LinkReport:
+    """Link every report not yet linked; see the module docstring."""
+    report = LinkReport()
+    with repository._read() as session:
+        total = session.scalar(_unlinked().with_only_columns(func.count())) or 0
+    linker = _Linker(settings)
+    while True:
+        with repository._write() as session:
+            # The order the record learned of them: a re-run links the same way.
+            oldest_first = _unlinked().order_by(EventRow.article_id, EventRow.id)
+            batch = list(session.scalars(oldest_first.limit(LINK_BATCH)))
+            if not batch:
+                break
+            linker.load_terms(session)
+            with session.no_autoflush:  # flushed once per report, in _attach
+                for row in batch:
+                    linker.link(session, row, report)
+            linker.save_terms(session)
+        if progress:
+            progress(report.reports, total)
+    return report
+
+
+def _unlinked() -> Any:
+    return (
+        select(EventRow)
+        .join(ArticleRow)
+        .where(EventRow.incident_id.is_(None), ArticleRow.superseded.is_(False))
+    )
+
+
+class _Linker:
+    """Links one report at a time; keeps the word frequencies in memory between batches."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.limits = Limits(settings.link_window_days, settings.link_radius_km)
+        self.frequencies: dict[str, int] = {}
+        self.reports = 0
+        self._dirty: set[str] = set()
+        self._loaded = False
+
+    def load_terms(self, session: Session) -> None:
+        if self._loaded:
+            return
+        rows = session.execute(select(TermRow.term, TermRow.reports))
+        self.frequencies = {term: count for term, count in rows}  # noqa: C416 (Rows, not pairs)
+        self.reports = (
+            session.scalar(select(func.count(EventRow.id)).where(EventRow.terms.is_not(None))) or 0
+        )
+        self._loaded = True
+
+    def save_terms(self, session: Session) -> None:
+        dirty = sorted(self._dirty)
+        for start in range(0, len(dirty), 500):
+            chunk = dirty[start : start + 500]
+            rows = {
+                r.term: r for r in session.scalars(select(TermRow).where(TermRow.term.in_(chunk)))
+            }
+            for term in chunk:
+                if term in rows:
+                    rows[term].reports = self.frequencies[term]
+                else:
+                    session.add(TermRow(term=term, reports=self.frequencies[term]))
+        self._dirty.clear()
+
+    def link(self, session: Session, row: EventRow, report: LinkReport) -> None:
+        article = row.article
+        text = (article.document.get("article") or {}).get("text", "")
+        row.terms = report_terms(article.title, text, row.data.get("spans", []))
+        target, method, score = self._decide(session, row)
+        suggestions: list[tuple[IncidentRow, LinkScore]] = []
+        if target is None:
+            target, score, suggestions = self._best_match(session, row)
+            method = "auto" if target is not None else "new"
+        if target is None:
+            target = new_incident(session, row)
+            report.new_incidents += 1
+        else:
+            report.joined += 1
+        _attach(session, row, target, method=method, score=score)
+        for incident, suggested in suggestions:
+            session.add(
+                LinkSuggestionRow(
+                    event_id=row.id,
+                    incident_id=incident.id,
+                    score=suggested.total,
+                    reasons=suggested.parts,
+                    created_at=_now(),
+                )
+            )
+        report.suggestions += len(suggestions)
+        report.reports += 1
+        report.by_method[method] = report.by_method.get(method, 0) + 1
+        self._count_terms(row.terms)
+
+    def _count_terms(self, terms: dict[str, int]) -> None:
+        self.reports += 1
+        for term in terms:
+            self.frequencies[term] = self.frequencies.get(term, 0) + 1
+            self._dirty.add(term)
+
+    def _decide(
+        self, session: Session, row: EventRow
+    ) -> tuple[IncidentRow | None, str, LinkScore | None]:
+        """A person's decision for this report, or its article's earlier version's incident."""
+        decision = session.scalar(
+            select(LinkDecisionRow)
+            .where(LinkDecisionRow.event_key == row.key, LinkDecisionRow.action == "attach")
+            .order_by(LinkDecisionRow.id.desc())
+            .limit(1)
+        )
+        if decision is not None:
+            incident = _resolve(session, decision.incident_public_id)
+            if incident is not None:
+                return incident, "manual", None
+        previous = row.article.previous_id
+        if previous is not None:
+            earlier = session.scalar(
+                select(IncidentRow)
+                .join(EventRow, EventRow.incident_id == IncidentRow.id)
+                .where(EventRow.article_id == previous, EventRow.category == row.category)
+                .order_by(EventRow.id)
+                .limit(1)
+            )
+            if earlier is not None:
+                return _live(session, earlier), "revision", None
+        return None, "new", None
+
+    def _best_match(
+        self, session: Session, row: EventRow
+    ) -> tuple[IncidentRow | None, LinkScore | None, list[tuple[IncidentRow, LinkScore]]]:
+        mine = _report(row)
+        idf = idf_weights(self.frequencies, self.reports)
+        refused = _detached(session, row.key)  # incident ids a person took this report out of
+        best: dict[int, tuple[LinkScore, EventRow]] = {}
+        siblings: set[int] = set()
+        for other in _candidates(session, row, self.limits):
+            assert other.incident_id is not None
+            if other.article_id == row.article_id:
+                siblings.add(other.incident_id)
+                continue
+            scored = score_pair(mine, _report(other), idf=idf, limits=self.limits)
+            if scored is None:
+                continue
+            if other.incident_id not in best or scored.total > best[other.incident_id][0].total:
+                best[other.incident_id] = (scored, other)
+        ranked = sorted(
+            ((s, i) for i, (s, _) in best.items() if i not in siblings and i not in refused),
+            key=lambda pair: -pair[0].total,
+        )
+        merge, suggest = self.settings.link_merge_threshold, self.settings.link_suggest_threshold
+        if ranked and ranked[0][0].total >= merge:
+            return session.get_one(IncidentRow, ranked[0][1]), ranked[0][0], []
+        top = ranked[:MAX_SUGGESTIONS]
+        band = [(session.get_one(IncidentRow, i), s) for s, i in top if s.total >= suggest]
+        return None, None, band[:MAX_SUGGESTIONS]
+
+
+def _candidates(session: Session, row: EventRow, limits: Limits) -> Iterable[EventRow]:
+    """Linked reports that blocking lets through: near in time, in the same country."""
+    if row.date_start is None:
+        return []
+    window = timedelta(days=limits.window_days)
+    end = row.date_end or row.date_start
+    statement = (
+        select(EventRow)
+        .join(ArticleRow)
+        .where(
+            EventRow.incident_id.is_not(None),
+            ArticleRow.superseded.is_(False),
+            EventRow.date_start <= end + window,
+            func.coalesce(EventRow.date_end, EventRow.date_start) >= row.date_start - window,
+        )
+    )
+    if row.country:
+        statement = statement.where(
+            or_(EventRow.country == row.country, EventRow.country.is_(None))
+        )
+    return session.scalars(statement)
+
+
+def _report(row: EventRow) -> Report:
+    location = row.data.get("location") or {}
+    perpetrators = frozenset(
+        str(a["kind"])
+        for a in row.data.get("actors", [])
+        if a.get("role") == "perpetrator" and a.get("kind")
+    )
+    return Report(
+        id=row.id,
+        article_id=row.article_id,
+        category=row.category,
+        subtype=row.subtype,
+        start=row.date_start,
+        end=row.date_end,
+        country=row.country,
+        admin1=row.admin1,
+        place=row.place,
+        precision=location.get("precision"),
+        lat=row.lat,
+        lon=row.lon,
+        fatalities=row.fatalities_best,
+        perpetrators=perpetrators,
+        terms=row.terms or {},
+    )
+
+
+def _detached(session: Session, key: str) -> set[int]:
+    statement = (
+        select(IncidentRow.id)
+        .join(LinkDecisionRow, LinkDecisionRow.incident_public_id == IncidentRow.public_id)
+        .where(LinkDecisionRow.event_key == key, LinkDecisionRow.action == "detach")
+    )
+    return set(session.scalars(statement))
+
+
+def _resolve(session: Session, public: str) -> IncidentRow | None:
+    incident = session.scalar(select(IncidentRow).where(IncidentRow.public_id == public))
+    return None if incident is None else _live(session, incident)
+
+
+def _live(session: Session, incident: IncidentRow) -> IncidentRow:
+    """The incident itself, or the one it was merged into (following the chain)."""
+    seen = {incident.id}
+    while incident.merged_into_id is not None and incident.merged_into_id not in seen:
+        seen.add(incident.merged_into_id)
+        incident = session.get_one(IncidentRow, incident.merged_into_id)
+    return incident
+
+
+def new_incident(session: Session, row: EventRow, *, seed: str | None = None) -> IncidentRow:
+    """A new, empty incident named after ``seed`` (default: the report's key)."""
+    now = _now()
+    identifier = public_id(seed or row.key)
+    incident = IncidentRow(
+        public_id=identifier,
+        category=row.category,
+        subtype=row.subtype,
+        data={},
+        created_at=now,
+        updated_at=now,
+        independent_sources=0,
+        reports=0,
+    )
+    session.add(incident)
+    session.flush()
+    return incident
+
+
+def _attach(
+    session: Session,
+    row: EventRow,
+    incident: IncidentRow,
+    *,
+    method: str,
+    score: LinkScore | None,
+    actor: str | None = None,
+) -> None:
+    row.incident_id = incident.id
+    row.link_method = method
+    row.link_score = score.total if score else None
+    row.link_reasons = score.parts if score else None
+    session.flush()
+    refresh_incident(session, incident, action="linked", row=row, actor=actor)
+
+
+def refresh_incident(
+    session: Session,
+    incident: IncidentRow,
+    *,
+    action: str,
+    row: EventRow | None = None,
+    actor: str | None = None,
+) -> None:
+    """Recompute an incident's summary from its reports and record what changed."""
+    reports = list(
+        session.scalars(
+            select(EventRow)
+            .join(ArticleRow)
+            .where(EventRow.incident_id == incident.id, ArticleRow.superseded.is_(False))
+            .order_by(EventRow.id)
+        )
+    )
+    before = incident.data or {}
+    after = summarize([_facts(session, report) for report in reports]) if reports else {}
+    changes = {
+        name: [before.get(name), after.get(name)]
+        for name in TRACKED
+        if before.get(name) != after.get(name) and before
+    }
+    _set_summary(incident, after, len(reports))
+    now = _now()
+    incident.updated_at = now
+    if changes or action != "linked" or not before:
+        session.add(
+            IncidentRevisionRow(
+                incident_id=incident.id,
+                at=now,
+                action=action if before else "created",
+                article_id=row.article_id if row else None,
+                event_id=row.id if row else None,
+                actor=actor,
+                changes=changes,
+            )
+        )
+
+
+def _set_summary(incident: IncidentRow, record: dict[str, Any], reports: int) -> None:
+    when = record.get("date") or {}
+    where = record.get("location") or {}
+    fatalities = record.get("fatalities") or {}
+    incident.data = record
+    incident.reports = reports
+    if record:
+        incident.category, incident.subtype = record["category"], record["subtype"]
+    incident.date_start, incident.date_end = _day(when.get("start")), _day(when.get("end"))
+    incident.country, incident.admin1 = where.get("country"), where.get("admin1")
+    incident.place, incident.lat, incident.lon = (
+        where.get("name"),
+        where.get("lat"),
+        where.get("lon"),
+    )
+    incident.fatalities_best = fatalities.get("best")
+    incident.fatalities_low = fatalities.get("low")
+    incident.fatalities_high = fatalities.get("high")
+    incident.independent_sources = int(record.get("independent_sources") or 0)
+
+
+def _facts(session: Session, row: EventRow) -> ReportFacts:
+    article = row.article
+    sources = {s.key: (s.name, s.kind) for s in article.sources}
+    outlet = sources.get("s0", ("the outlet", "outlet"))[0]
+    return ReportFacts(
+        event_id=row.id,
+        key=row.key,
+        article={
+            "id": article.id,
+            "location": article.location,
+            "title": article.title,
+            "published": article.published,
+            "publisher": None if outlet == "the outlet" else outlet,
+        },
+        event=row.data,
+        sources=sources,
+        terms=row.terms or {},
+        link={"method": row.link_method, "score": row.link_score, "reasons": row.link_reasons},
+    )
+
+
+def report_incidents(repository: Repository) -> dict[tuple[int, str], str]:
+    """(article id, event key) -> the public id of the incident each linked report is in."""
+    statement = select(EventRow.article_id, EventRow.key, IncidentRow.public_id).join(
+        IncidentRow, EventRow.incident_id == IncidentRow.id
+    )
+    with repository._read() as session:
+        return {(a, k): p for a, k, p in session.execute(statement)}
+
+
+__all__ = [
+    "LinkReport",
+    "link_pending",
+    "new_incident",
+    "public_id",
+    "refresh_incident",
+    "report_incidents",
+]

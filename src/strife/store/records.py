@@ -1,0 +1,311 @@
+"""The record as users see it: incidents, queried, followed over time, merged and split by hand.
+
+An incident's summary (``IncidentRow.data``, written by ``linking``) is the
+record event of the strife/1 record: the fields of an event, reconciled across
+its reports, with every claim and every report. This module reads those, adds
+the id and times, and carries out a person's merges and splits, each kept as a
+decision that later linking honours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from strife.errors import RecordNotFoundError
+from strife.store.linking import new_incident, refresh_incident
+from strife.store.models import (
+    EventRow,
+    IncidentRevisionRow,
+    IncidentRow,
+    LinkDecisionRow,
+    LinkSuggestionRow,
+)
+from strife.store.repository import Repository, _now, filter_events
+
+#: Kilometres per degree of latitude, for the bounding box of a radius query.
+KM_PER_DEGREE = 111.32
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """Filters for :func:`find_records`; ``None`` leaves a filter off.
+
+    ``place``, ``actor`` and ``source`` match words case-insensitively: a place
+    by its name, province or words as written; an actor by its words or kind;
+    a source by its name or kind. ``near`` is ``(lat, lon)`` and keeps the
+    incidents placed within ``radius_km`` of it.
+    """
+
+    country: str | None = None
+    since: date | None = None
+    until: date | None = None
+    category: str | None = None
+    min_fatalities: int | None = None
+    place: str | None = None
+    near: tuple[float, float] | None = None
+    radius_km: float = 25.0
+    actor: str | None = None
+    source: str | None = None
+    #: Only incidents backed by two or more independent sources.
+    corroborated: bool = False
+    limit: int | None = None
+
+
+def find_records(repository: Repository, query: RecordQuery | None = None) -> list[dict[str, Any]]:
+    """Record events matching ``query``, oldest first (by start date, then id)."""
+    query = query or RecordQuery()
+    statement = select(IncidentRow).where(
+        IncidentRow.merged_into_id.is_(None), IncidentRow.reports > 0
+    )
+    if query.corroborated:
+        statement = statement.where(IncidentRow.independent_sources >= 2)
+    if query.near:
+        statement = statement.where(*_bounding_box(*query.near, query.radius_km))
+    statement = filter_events(statement, IncidentRow, query).order_by(IncidentRow.id)
+    found: list[dict[str, Any]] = []
+    with repository._read() as session:
+        for row in session.scalars(statement):
+            record = _record(row)
+            if _matches(record, query):
+                found.append(record)
+                if query.limit is not None and len(found) >= query.limit:
+                    break
+    return found
+
+
+def get_record(repository: Repository, public: str) -> dict[str, Any]:
+    """One record event by id, with its ``history`` and open ``suggestions``.
+
+    An id merged into another incident answers with that incident, and says so
+    under ``merged_from``.
+
+    Raises:
+        RecordNotFoundError: no incident has this id.
+    """
+    with repository._read() as session:
+        row = _by_public_id(session, public)
+        live = _follow(session, row)
+        record = _record(live)
+        if live.id != row.id:
+            record["merged_from"] = row.public_id
+        record["history"] = [_revision(r) for r in _revisions(session, live.id)]
+        record["suggestions"] = _suggestions(session, live.id)
+        return record
+
+
+def changes_since(repository: Repository, since: datetime) -> list[dict[str, Any]]:
+    """Incidents created or revised at or after ``since`` (UTC), each with those revisions."""
+    statement = (
+        select(IncidentRevisionRow, IncidentRow)
+        .join(IncidentRow, IncidentRevisionRow.incident_id == IncidentRow.id)
+        .where(IncidentRevisionRow.at >= since)
+        .order_by(IncidentRevisionRow.at, IncidentRevisionRow.id)
+    )
+    changed: dict[int, dict[str, Any]] = {}
+    with repository._read() as session:
+        for revision, incident in session.execute(statement):
+            entry = changed.get(incident.id)
+            if entry is None:
+                entry = changed[incident.id] = {**_record(incident), "changes": []}
+            entry["changes"].append(_revision(revision))
+    return list(changed.values())
+
+
+def merge_incidents(
+    repository: Repository, source: str, target: str, *, actor: str | None, note: str | None = None
+) -> dict[str, Any]:
+    """Move every report of incident ``source`` into ``target``; ``source`` then points there.
+
+    Each moved report gets an ``attach`` decision, so no later linking moves it back.
+
+    Raises:
+        RecordNotFoundError: either id is unknown.
+        RecordEditError: the two are one incident.
+    """
+    from strife.errors import RecordEditError
+
+    with repository._write() as session:
+        moving = _follow(session, _by_public_id(session, source))
+        into = _follow(session, _by_public_id(session, target))
+        if moving.id == into.id:
+            raise RecordEditError(f"{source} and {target} are already one incident")
+        reports = _reports(session, moving.id)
+        for report in reports:
+            _decide(session, report.key, "attach", into.public_id, actor, note)
+            report.incident_id, report.link_method = into.id, "manual"
+            report.link_score = report.link_reasons = None
+        moving.merged_into_id = into.id
+        session.flush()
+        refresh_incident(session, moving, action="merged", actor=actor)
+        refresh_incident(session, into, action="merged", actor=actor)
+        target_id = into.public_id
+    return get_record(repository, target_id)
+
+
+def split_reports(
+    repository: Repository,
+    incident: str,
+    event_keys: Sequence[str],
+    *,
+    actor: str | None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Take reports (by event key) out of an incident into a new incident of their own.
+
+    Each gets a ``detach`` decision for the old incident and an ``attach`` one
+    for the new, so later linking keeps them apart.
+
+    Raises:
+        RecordNotFoundError: the incident is unknown.
+        RecordEditError: a key is not one of its reports, or every report would leave.
+    """
+    from strife.errors import RecordEditError
+
+    with repository._write() as session:
+        source = _follow(session, _by_public_id(session, incident))
+        reports = {report.key: report for report in _reports(session, source.id)}
+        unknown = [key for key in event_keys if key not in reports]
+        if unknown:
+            raise RecordEditError(
+                f"{', '.join(unknown)}: not a report of {source.public_id} "
+                f"(its reports: {', '.join(reports)})"
+            )
+        if len(set(event_keys)) == len(reports):
+            raise RecordEditError("a split must leave at least one report in the incident")
+        first = reports[event_keys[0]]
+        new = new_incident(session, first, seed=f"{first.key}:split:{source.public_id}")
+        for key in dict.fromkeys(event_keys):
+            _decide(session, key, "detach", source.public_id, actor, note)
+            _decide(session, key, "attach", new.public_id, actor, note)
+            reports[key].incident_id, reports[key].link_method = new.id, "manual"
+            reports[key].link_score = reports[key].link_reasons = None
+        session.flush()
+        refresh_incident(session, source, action="split", actor=actor)
+        refresh_incident(session, new, action="split", actor=actor)
+        new_id = new.public_id
+    return get_record(repository, new_id)
+
+
+def _record(row: IncidentRow) -> dict[str, Any]:
+    return {
+        "id": row.public_id,
+        **row.data,
+        "created": row.created_at.isoformat(timespec="seconds"),
+        "updated": row.updated_at.isoformat(timespec="seconds"),
+    }
+
+
+def _matches(record: dict[str, Any], query: RecordQuery) -> bool:
+    if query.near and not _within(record.get("location"), *query.near, query.radius_km):
+        return False
+    if query.place:
+        where = record.get("location") or {}
+        words = " ".join(str(where.get(k) or "") for k in ("name", "admin1", "text"))
+        if query.place.lower() not in words.lower():
+            return False
+    if query.actor:
+        words = " ".join(f"{a.get('text', '')} {a.get('kind') or ''}" for a in record["actors"])
+        if query.actor.lower() not in words.lower():
+            return False
+    if query.source:
+        words = " ".join(f"{s['name']} {s['kind']}" for s in record["sources"])
+        if query.source.lower() not in words.lower():
+            return False
+    return True
+
+
+def _bounding_box(lat: float, lon: float, radius_km: float) -> list[Any]:
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = radius_km / max(KM_PER_DEGREE * math.cos(math.radians(lat)), 1e-6)
+    return [
+        IncidentRow.lat.between(lat - dlat, lat + dlat),
+        IncidentRow.lon.between(lon - dlon, lon + dlon),
+    ]
+
+
+def _within(location: dict[str, Any] | None, lat: float, lon: float, radius_km: float) -> bool:
+    if not location or location.get("lat") is None or location.get("lon") is None:
+        return False
+    p1, p2 = math.radians(lat), math.radians(location["lat"])
+    dp, dl = p2 - p1, math.radians(location["lon"] - lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h))) <= radius_km
+
+
+def _by_public_id(session: Session, public: str) -> IncidentRow:
+    row = session.scalar(select(IncidentRow).where(IncidentRow.public_id == public))
+    if row is None:
+        raise RecordNotFoundError(f"no incident has the id {public}")
+    return row
+
+
+def _follow(session: Session, row: IncidentRow) -> IncidentRow:
+    from strife.store.linking import _live
+
+    return _live(session, row)
+
+
+def _reports(session: Session, incident_id: int) -> list[EventRow]:
+    statement = select(EventRow).where(EventRow.incident_id == incident_id).order_by(EventRow.id)
+    return list(session.scalars(statement))
+
+
+def _revisions(session: Session, incident_id: int) -> list[IncidentRevisionRow]:
+    statement = select(IncidentRevisionRow).where(IncidentRevisionRow.incident_id == incident_id)
+    return list(session.scalars(statement.order_by(IncidentRevisionRow.id)))
+
+
+def _revision(row: IncidentRevisionRow) -> dict[str, Any]:
+    return {
+        "at": row.at.isoformat(timespec="seconds"),
+        "action": row.action,
+        "article": row.article_id,
+        "by": row.actor,
+        "changes": row.changes,
+    }
+
+
+def _suggestions(session: Session, incident_id: int) -> list[dict[str, Any]]:
+    statement = (
+        select(LinkSuggestionRow, EventRow)
+        .join(EventRow, LinkSuggestionRow.event_id == EventRow.id)
+        .where(LinkSuggestionRow.incident_id == incident_id)
+        .order_by(LinkSuggestionRow.score.desc())
+    )
+    return [
+        {"event": event.key, "article": event.article_id, "score": s.score, "reasons": s.reasons}
+        for s, event in session.execute(statement)
+        if event.incident_id != incident_id
+    ]
+
+
+def _decide(
+    session: Session, key: str, action: str, incident: str, actor: str | None, note: str | None
+) -> None:
+    session.add(
+        LinkDecisionRow(
+            event_key=key,
+            action=action,
+            incident_public_id=incident,
+            actor=actor,
+            at=_now(),
+            note=note,
+        )
+    )
+
+
+__all__ = [
+    "RecordQuery",
+    "changes_since",
+    "find_records",
+    "get_record",
+    "merge_incidents",
+    "split_reports",
+]
