@@ -56,11 +56,15 @@ FLOORED_METRICS = (
     "year_accuracy",
     "month_accuracy",
     "day_accuracy",
+    "pair_precision",
+    "pair_recall",
+    "b3_precision",
+    "b3_recall",
 )
 #: Systems held by floors: strife's own, not the anchors beside them.
 FLOORED_SYSTEMS = ("strife",)
 #: Metrics that count pages rather than measure a rate.
-COUNT_METRICS = frozenset({"empty_pages"})
+COUNT_METRICS = frozenset({"empty_pages", "workers"})
 #: Floors are set this far under the measured figure, so run-to-run noise does not fail.
 FLOOR_MARGIN = 0.005
 SEED_NAME = "independent-2012-03-12-homs"
@@ -154,12 +158,14 @@ def _ingest_benchmark(fakes: Path, *, settings: Settings) -> Benchmark:
     return Benchmark(
         "ingest",
         "strife bench (the ingest part)",
-        f"all {report.n} FA-KES articles as a JSON Lines file, into a fresh SQLite database, twice",
+        f"all {report.n} FA-KES articles as a JSON Lines file, into fresh SQLite databases",
         _fingerprint(fakes),
         report,
         [
-            "a fresh process on one core, batches of 32; the second run finds every page "
-            "stored; peak RSS is that process's, spaCy's model included"
+            "pages_per_second: one process, batches of 32; pages_per_second_workers: the "
+            "same with `workers` worker processes (strife ingest's default, one per core); "
+            "link_reports_per_second: linking the first run's reports; the rerun finds every "
+            "page stored; peak RSS is the parent process's, spaCy's model included"
         ],
     )
 
