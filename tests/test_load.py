@@ -384,3 +384,14 @@ def test_load_folder_without_pages_is_reported_not_skipped(tmp_path: Path) -> No
     with pytest.raises(InputError) as caught:
         load_page(str(tmp_path), settings=Settings())
     assert "no pages" in caught.value.message
+
+
+def test_load_removes_nul_characters_with_a_warning(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "nul.txt"
+    path.write_bytes(b"Blast kills 3 in Homs\x00\n\nA blast killed three people on Monday.\x00\n")
+
+    document = load_page(str(path), settings=settings)
+
+    assert "\x00" not in document.page_text
+    assert "Homs\n\nA blast" in document.page_text
+    assert [p.code for p in document.problems] == ["W105"]

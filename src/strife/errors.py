@@ -52,6 +52,7 @@ WARNINGS: dict[str, str] = {
     "W102": "undecodable bytes were replaced with U+FFFD",
     "W103": "the page looks truncated (no closing </html>)",
     "W104": "the page is mostly scripts, styles or embedded objects (dropped, never run)",
+    "W105": "the page held NUL characters; they were removed",
     "W201": "no article body was found; the text is empty",
     "W202": "the body is very short; it may be a teaser, a gallery or a paywall",
     "W203": "no title was found",

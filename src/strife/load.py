@@ -125,7 +125,7 @@ def document_from_bytes(page: PageInput) -> Document:
         raise EmptyInputError(f"the page is {what}; nothing to clean", source=page.location)
     _refuse_binary(raw, page)
     document = Document(input=page)
-    document.page_text = _decode(raw, page, document)
+    document.page_text = _without_nul(_decode(raw, page, document), document)
     # Sniff the decoded text, not the bytes, so UTF-16 pages are read like any other.
     document.page_kind = _page_kind(document.page_text, page.content_type)
     tail = document.page_text[-SNIFF_BYTES:]
@@ -183,6 +183,15 @@ def _refuse_binary(raw: bytes, page: PageInput) -> None:
             "this looks like binary data, not a news page",
             source=page.location,
         )
+
+
+def _without_nul(text: str, document: Document) -> str:
+    """The text without NUL characters: never meant in a page, and refused by PostgreSQL."""
+    count = text.count("\x00")
+    if count:
+        document.warn("W105", STAGE, f"{count} NUL character(s) removed")
+        return text.replace("\x00", "")
+    return text
 
 
 def _decode(raw: bytes, page: PageInput, document: Document) -> str:
