@@ -173,7 +173,8 @@ def events(
             str(len(record["reports"])),
         )
     stdout.print(table)
-    stdout.print("⚑: sources disagree (see strife event ID)")
+    if any(record.get("disputed") for record in found):
+        stdout.print("⚑: sources disagree (see strife event ID)")
 
 
 @app.command()
