@@ -536,3 +536,29 @@ def test_linking_stopped_midway_resumes_with_nothing_lost(
     assert resumed.reports >= 1
     assert len(linked) == len(stored)  # every report linked, once
     assert sum(len(record["reports"]) for record in records) == len(stored)
+
+
+def test_link_merge_and_split_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "record.sqlite")
+    pages = _write(tmp_path / "pages.jsonl", PAGES)
+    assert _invoke("ingest", pages, "--db", db, "--workers", "1").exit_code == 0
+    market = _market_incident(db)
+    other = next(
+        r
+        for r in map(json.loads, _invoke("events", "--db", db, "--json").stdout.splitlines())
+        if r["id"] != market["id"]
+    )
+
+    merged = _invoke("link", "merge", other["id"], market["id"], "--db", db, "--by", "ana")
+    assert merged.exit_code == 0, merged.output
+    assert f"{other['id']} merged into {market['id']}" in merged.stdout
+    shown = json.loads(_invoke("event", other["id"], "--db", db, "--json").stdout)
+    assert shown["id"] == market["id"]
+    assert shown["history"][-1]["by"] == "ana"
+
+    key = next(
+        r["event"] for r in shown["reports"] if r["article"]["location"].endswith("car-bomb")
+    )
+    parted = _invoke("link", "split", market["id"], key, "--db", db, "--note", "another attack")
+    assert parted.exit_code == 0, parted.output
+    assert f"split from {market['id']}" in parted.stdout
