@@ -562,3 +562,23 @@ def test_link_merge_and_split_commands(tmp_path: Path) -> None:
     parted = _invoke("link", "split", market["id"], key, "--db", db, "--note", "another attack")
     assert parted.exit_code == 0, parted.output
     assert f"split from {market['id']}" in parted.stdout
+
+
+@pytest.mark.parametrize(("threshold", "incidents"), [(0.0, 1), (1.01, 2)])
+def test_events_of_one_article_share_an_incident_only_above_their_own_threshold(
+    tmp_path: Path, threshold: float, incidents: int
+) -> None:
+    # The car bomb page gives two events (the bombing, and "the attack" it is called later).
+    from strife.ingest import ingest_pages
+
+    db = str(tmp_path / "record.sqlite")
+    with open_repository(db) as repository:
+        ingest_pages(
+            [_write(tmp_path / "p.jsonl", PAGES)],
+            repository=repository,
+            settings=Settings(),
+            workers=1,
+        )
+        link_pending(repository, settings=Settings(link_same_article_threshold=threshold))
+
+    assert len(_by_page(db)["car-bomb"]) == incidents

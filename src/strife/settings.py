@@ -81,6 +81,11 @@ class Settings:
     link_merge_threshold: float = _setting(
         0.6, "Linking: a report joins the best incident scoring at least this (0 to 1)."
     )
+    link_same_article_threshold: float = _setting(
+        0.75,
+        "Linking: a report joins an incident that already holds another event of its own "
+        "article only at this score (extraction can split one incident in two).",
+    )
     link_suggest_threshold: float = _setting(
         0.5,
         "Linking: incidents scoring at least this, but under the merge threshold, are kept "

@@ -226,14 +226,20 @@ class _Linker:
             assert other.incident_id is not None
             if other.article_id == row.article_id:
                 siblings.add(other.incident_id)
-                continue
             scored = score_pair(mine, _report(other), idf=idf, limits=self.limits)
             if scored is None:
                 continue
             if other.incident_id not in best or scored.total > best[other.incident_id][0].total:
                 best[other.incident_id] = (scored, other)
+        sibling_bar = self.settings.link_same_article_threshold
+
+        def bar(incident: int) -> float:
+            # An incident that holds another event of this article: the extraction may have
+            # split one incident in two, but the article's words are shared, so ask for more.
+            return sibling_bar if incident in siblings else 0.0
+
         ranked = sorted(
-            ((s, i) for i, (s, _) in best.items() if i not in siblings and i not in refused),
+            ((s, i) for i, (s, _) in best.items() if i not in refused and s.total >= bar(i)),
             key=lambda pair: -pair[0].total,
         )
         merge, suggest = self.settings.link_merge_threshold, self.settings.link_suggest_threshold
