@@ -18,6 +18,7 @@ from strife.clean.metadata import (
     parse_byline,
     parse_timestamp,
     split_caption,
+    split_leading_stamp,
 )
 from strife.document import Article, Document, PageInput
 from strife.evaluate.seed import check_article, load_gold
@@ -117,6 +118,34 @@ def test_clean_text_keeps_boilerplate_aside_and_loses_no_line() -> None:
     kept = {article.title, *article.authors, *article.boilerplate, *article.text.split("\n\n")}
     for line in ("Menu", "Search", "Sign in", "Sign up for our newsletter"):
         assert line in kept
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("Published July 4 2015", "2015-07-04"),
+        ("Date of publication 3 October 2017", "2017-10-03"),
+        ("Tuesday 12 July 2016 -", "2016-07-12"),
+        ("05.10.2017", "2017-10-05"),
+    ],
+)
+def test_clean_text_takes_a_date_run_into_the_first_paragraph(stamp: str, day: str) -> None:
+    sentence = "An explosion at a mosque killed 25 people. Rescuers searched the rubble."
+    page = f"Blast kills 25 at a mosque\n\n{stamp} {sentence}\n"
+
+    article = _clean_text(page)
+
+    assert isinstance(article.published, datetime)
+    assert article.published.date().isoformat() == day
+    assert article.text == sentence
+    assert stamp in article.boilerplate
+
+
+@pytest.mark.parametrize(
+    "lead", ["On 3 October 2017 a car bomb exploded.", "12 July 2016 was the deadliest day."]
+)
+def test_clean_text_leaves_a_date_that_is_part_of_the_sentence(lead: str) -> None:
+    assert split_leading_stamp(lead) is None
 
 
 def test_clean_text_joins_hard_wrapped_paragraphs() -> None:

@@ -35,6 +35,18 @@ TIMESTAMP_LABELS = re.compile(
     r"date|time)\b:?|[|•·]",
     re.I,
 )
+#: A publication stamp run into the start of the body, as scraped text often has it
+#: ("Published July 4 2015 An explosion...", "Date of publication 3 October 2017 The...",
+#: "Tuesday 12 July 2016 Rebels..."): an optional label, an optional weekday, a date.
+LEADING_STAMP = re.compile(
+    r"^\s*(?:(?:first\s+)?(?:published|posted|updated|last\s+updated|date\s+of\s+publication)"
+    r"(?:\s+(?:on|at))?\s*:?\s+)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?P<date>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+{_YEAR}"
+    rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.{_YEAR})\b[\s,:|\u2013\u2014-]*",
+    re.I,
+)
 #: Zone abbreviations that name more than one offset; dateparser picks one reading.
 AMBIGUOUS_ZONES = frozenset({"AST", "BST", "CST", "IST", "ET", "CT", "MT", "PT", "SST", "GST"})
 #: A timestamp line is short: the date, a time, a zone and a label or two.
@@ -178,6 +190,27 @@ def parse_timestamp(line: str) -> tuple[datetime, str | None] | None:
             ambiguous = abbreviation if abbreviation in AMBIGUOUS_ZONES else None
             return parsed, ambiguous if parsed.tzinfo else None
     return None
+
+
+def split_leading_stamp(text: str) -> tuple[datetime, str, str] | None:
+    """A publication date run into the start of a body: the date, its words, the rest.
+
+    A dotted date is read day first ("05.10.2017" is 5 October), as the countries
+    that write dates with dots do. ``None`` when the text does not start so, or the
+    rest is not a sentence (the date then belongs to it).
+    """
+    match = LEADING_STAMP.match(text)
+    if match is None:
+        return None
+    rest = text[match.end() :]
+    if not rest[:1].isupper():
+        return None
+    day = match.group("date")
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", day):
+        d, m, y = day.split(".")
+        day = f"{y}-{int(m):02d}-{int(d):02d}"
+    stamp = parse_timestamp(day)
+    return None if stamp is None else (stamp[0], match.group().strip(), rest)
 
 
 def is_item_stamp(line: str) -> bool:

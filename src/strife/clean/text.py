@@ -30,6 +30,7 @@ from strife.clean.metadata import (
     is_item_stamp,
     parse_byline,
     parse_timestamp,
+    split_leading_stamp,
     unique_captions,
 )
 from strife.document import Article, Caption, Document
@@ -94,6 +95,10 @@ def clean_text(document: Document, *, settings: Settings) -> Article:
             header.published, header.ambiguous_zone = stamp
         else:
             boilerplate.append(block.text)
+    if header.published is None and body and (lead := split_leading_stamp(body[0])):
+        # Scraped text often runs the page's date into its first paragraph.
+        header.published, words, body[0] = lead
+        boilerplate.append(words)
     publisher = find_publisher(
         [b.text for b in blocks if b.kind == "chrome"],
         exclude=[header.title or "", *header.authors],
