@@ -30,6 +30,7 @@ COMMANDS = (
     ["extract", "--help"],
     ["ingest", "--help"],
     ["events", "--help"],
+    ["serve", "--help"],
     ["bench", "--help"],
     ["eval", "--help"],
     ["eval", "clean", "--help"],

@@ -20,6 +20,11 @@ The exception tree::
      +-- RecordError             E6xx  exit 6   the record cannot do what was asked
           +-- RecordNotFoundError        E601   no incident has this id
           +-- RecordEditError            E602   a merge or split that cannot be done
+          +-- AccountError               E610   an account cannot be made or used
+               +-- NameTakenError        E611   another account has that name
+               +-- SignInError           E612   a wrong name, password or API token
+               +-- PermissionDeniedError E613   the account's role, or a missing CSRF token
+               +-- TooManyAttemptsError  E614   too many failed sign-ins; wait
 
 Problems inside one document are not exceptions: a stage records a
 :class:`~strife.document.Problem` with a ``W###`` code from :data:`WARNINGS`
@@ -275,3 +280,33 @@ class RecordEditError(RecordError):
     """A merge or split that cannot be done: one incident twice, a report not in it."""
 
     code = "E602"
+
+
+class AccountError(RecordError):
+    """An account of ``strife serve`` cannot be made or used (a bad name, a short password)."""
+
+    code = "E610"
+
+
+class NameTakenError(AccountError):
+    """Another account already has that name."""
+
+    code = "E611"
+
+
+class SignInError(AccountError):
+    """A wrong name or password, or an unknown API token."""
+
+    code = "E612"
+
+
+class PermissionDeniedError(AccountError):
+    """The account's role does not allow it, or a form came without its CSRF token."""
+
+    code = "E613"
+
+
+class TooManyAttemptsError(AccountError):
+    """Too many failed sign-ins for one name from one address; wait for the window to pass."""
+
+    code = "E614"

@@ -94,6 +94,30 @@ class Settings:
     text_prose_min_words: int = _setting(
         8, "Plain-text path: a line with fewer words is never counted as body prose on its own."
     )
+    map_tiles: str = _setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Web app (`strife serve`): the map's tile URL template ({z}/{x}/{y}); the browser "
+        "fetches the tiles from there. Empty: no tiles, the events' points alone.",
+    )
+    map_attribution: str = _setting(
+        "© OpenStreetMap contributors", "Web app: the credit shown under the map tiles."
+    )
+    web_secret: str = _setting(
+        "",
+        "Web app: the key that signs session cookies. Empty: a new random key each "
+        "start, so sign-ins end when the server restarts; set it (STRIFE_WEB_SECRET) to keep them.",
+    )
+    web_secure_cookies: bool = _setting(
+        False, "Web app: send the session cookie over HTTPS only (set it behind TLS)."
+    )
+    login_attempts: int = _setting(
+        5,
+        "Web app: failed sign-ins allowed per name and address within login_window "
+        "seconds; more are refused (HTTP 429) until the window passes.",
+    )
+    login_window: float = _setting(
+        900.0, "Web app: the window, in seconds, that login_attempts counts over."
+    )
 
     def with_overrides(self, overrides: Mapping[str, str]) -> Settings:
         """Return a copy with string overrides converted to each field's type."""

@@ -276,3 +276,30 @@ class TermRow(Base):
 
     term: Mapped[str] = mapped_column(String(64), primary_key=True)
     reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserRow(Base):
+    """A person who signs in to ``strife serve``: an admin, an analyst or a viewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The sign-in name, also written as the actor of the person's merges and splits.
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The argon2id hash in PHC form (``$argon2id$v=19$...``); never the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: ``admin``, ``analyst`` (may edit the record) or ``viewer`` (reads only).
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ApiTokenRow(Base):
+    """A token a script sends as ``Authorization: Bearer``; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,126 @@
+"""The HTML pages: events (list, map, timeline), an event, an article, sources.
+
+Each page calls the same store function as its JSON route in ``api.py`` and
+renders the answer with a template from ``templates/`` (autoescaped). The only
+script is the map's (``static/map.js``), which reads its points from a JSON
+block and builds popups from text, never from HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from strife.store.records import find_records, get_record
+from strife.store.records import merge_incidents as merge_records
+from strife.store.records import split_reports as split_records
+from strife.store.web_queries import article_texts, get_article, get_source, list_sources
+from strife.web._auth import check_csrf, require_editor
+from strife.web._render import claim_quote, map_points, timeline_bars
+from strife.web._templates import render
+from strife.web.api import Filters, Store, list_events
+
+#: Events drawn on the map and the timeline at most (the list itself pages).
+PLOTTED_EVENTS = 5_000
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/events", status_code=303)
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events_page(request: Request, filters: Filters, store: Store) -> HTMLResponse:
+    page = list_events(store, filters)
+    plotted = find_records(store, replace(filters.query, limit=PLOTTED_EVENTS))
+    settings = request.app.state.settings
+    return render(
+        request,
+        "events.html",
+        page=page,
+        filters=filters.values,
+        bars=timeline_bars(plotted),
+        points=map_points(plotted),
+        plotted=len(plotted),
+        capped=len(plotted) >= PLOTTED_EVENTS,
+        tiles=settings.map_tiles,
+        attribution=settings.map_attribution,
+        next_query=_page_query(filters.values, page["offset"] + page["limit"], page["limit"]),
+        previous_query=_page_query(
+            filters.values, max(0, page["offset"] - page["limit"]), page["limit"]
+        ),
+    )
+
+
+@router.get("/events/{identifier}", response_class=HTMLResponse)
+def event_page(request: Request, identifier: str, store: Store) -> HTMLResponse:
+    record = get_record(store, identifier)
+    texts = article_texts(store, sorted({c["article"] for c in record["claims"]}))
+    quotes = [claim_quote(texts.get(c["article"], ""), c) for c in record["claims"]]
+    return render(request, "event.html", record=record, quotes=quotes, disputes=_disputes(record))
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: int, store: Store) -> HTMLResponse:
+    article = get_article(store, article_id)
+    claims = [claim for event in article["events"] for claim in event["claims"]]
+    return render(request, "article.html", article=article, claims=claims)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, store: Store, name: str | None = None) -> HTMLResponse:
+    if name and name.strip():
+        return render(request, "source.html", source=get_source(store, name))
+    return render(request, "sources.html", sources=list_sources(store))
+
+
+@router.post("/events/{identifier}/merge")
+def merge_form(
+    request: Request,
+    identifier: str,
+    store: Store,
+    into: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    check_csrf(request, csrf)
+    user = require_editor(request)
+    merged = merge_records(store, identifier, into.strip(), actor=user.name, note=note or None)
+    return RedirectResponse(f"/events/{merged['id']}", status_code=303)
+
+
+@router.post("/events/{identifier}/split")
+def split_form(
+    request: Request,
+    identifier: str,
+    store: Store,
+    reports: Annotated[list[str], Form()],
+    csrf: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    check_csrf(request, csrf)
+    user = require_editor(request)
+    new = split_records(store, identifier, reports, actor=user.name, note=note or None)
+    return RedirectResponse(f"/events/{new['id']}", status_code=303)
+
+
+def _disputes(record: dict[str, Any]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """For each disputed field, its claims grouped by what they say: the sides to show."""
+    sides: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for what in record.get("disputed") or []:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for claim in record["claims"]:
+            if claim["property"] == what:
+                groups.setdefault(str(claim["value"]), []).append(claim)
+        sides[what] = groups
+    return sides
+
+
+def _page_query(values: dict[str, str], offset: int, limit: int) -> str:
+    return urlencode({**values, "offset": offset, "limit": limit})
