@@ -164,10 +164,12 @@ def iso_day(match: re.Match[str], reference: Reference | None) -> Resolved:
 
 
 def numeric_day(match: re.Match[str], reference: Reference | None) -> Resolved:
-    """3/25/2013 or 25.03.2013: a part over 12 is the day; when both could be, the
-    first is the month (the order of the US outlets that write dates this way)."""
+    """3/25/2013 or 25.03.2013: a part over 12 is the day; when both could be, a
+    dotted date is day first (the countries that write dates with dots put the day
+    first) and a slashed one month first (the US outlets that write dates so)."""
     first, second = int(match.group("a")), int(match.group("b"))
-    month, day = (second, first) if first > 12 else (first, second)
+    day_first = first > 12 or (second <= 12 and "." in match.group())
+    month, day = (second, first) if day_first else (first, second)
     found = _safe_date(int(match.group("y")), month, day)
     return (found, found, DAY) if found else None
 
