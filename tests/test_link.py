@@ -77,12 +77,17 @@ def _write(path: Path, pages: list[dict[str, str]]) -> str:
     return str(path)
 
 
-def _ingest_and_link(db: str, pages_file: str) -> None:
+def _ingest(db: str, pages_file: str) -> None:
     from strife.ingest import ingest_pages
 
     with open_repository(db) as repository:
         ingest_pages([pages_file], repository=repository, settings=Settings(), workers=1)
-        link_pending(repository, settings=Settings())
+
+
+def _ingest_and_link(db: str, pages_file: str, settings: Settings | None = None) -> None:
+    _ingest(db, pages_file)
+    with open_repository(db) as repository:
+        link_pending(repository, settings=settings or Settings())
 
 
 def _by_page(db: str) -> dict[str, set[str]]:
@@ -502,16 +507,9 @@ def test_linking_stopped_midway_resumes_with_nothing_lost(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import strife.store.linking as linking
-    from strife.ingest import ingest_pages
 
     db = str(tmp_path / "record.sqlite")
-    with open_repository(db) as repository:
-        ingest_pages(
-            [_write(tmp_path / "p.jsonl", PAGES)],
-            repository=repository,
-            settings=Settings(),
-            workers=1,
-        )
+    _ingest(db, _write(tmp_path / "p.jsonl", PAGES))
     monkeypatch.setattr(linking, "LINK_BATCH", 1)
     real_link = linking._Linker.link
     calls = {"n": 0}
@@ -569,16 +567,8 @@ def test_events_of_one_article_share_an_incident_only_above_their_own_threshold(
     tmp_path: Path, threshold: float, incidents: int
 ) -> None:
     # The car bomb page gives two events (the bombing, and "the attack" it is called later).
-    from strife.ingest import ingest_pages
-
     db = str(tmp_path / "record.sqlite")
-    with open_repository(db) as repository:
-        ingest_pages(
-            [_write(tmp_path / "p.jsonl", PAGES)],
-            repository=repository,
-            settings=Settings(),
-            workers=1,
-        )
-        link_pending(repository, settings=Settings(link_same_article_threshold=threshold))
+    settings = Settings(link_same_article_threshold=threshold)
+    _ingest_and_link(db, _write(tmp_path / "p.jsonl", PAGES), settings)
 
     assert len(_by_page(db)["car-bomb"]) == incidents
