@@ -118,6 +118,42 @@ class Settings:
     login_window: float = _setting(
         900.0, "Web app: the window, in seconds, that login_attempts counts over."
     )
+    public_url: str = _setting(
+        "http://127.0.0.1:8000",
+        "Notifications: the address people reach `strife serve` at; mail and webhooks link "
+        "to pages under it.",
+    )
+    smtp_host: str = _setting(
+        "",
+        "Notifications: the SMTP server that mails them (`strife notify`). Empty: no mail "
+        "(mail deliveries fail with that reason, then are abandoned).",
+    )
+    smtp_port: int = _setting(25, "Notifications: the SMTP server's port (587 with smtp_starttls).")
+    smtp_sender: str = _setting(
+        "strife@localhost", "Notifications: the From address of the mail strife sends."
+    )
+    smtp_starttls: bool = _setting(
+        False, "Notifications: upgrade the SMTP connection with STARTTLS before signing in."
+    )
+    smtp_username: str = _setting(
+        "", "Notifications: the SMTP account to sign in with; empty: no sign-in."
+    )
+    smtp_password: str = _setting(
+        "", "Notifications: the SMTP account's password (set it as STRIFE_SMTP_PASSWORD)."
+    )
+    notify_timeout: float = _setting(
+        5.0,
+        "Notifications: seconds an SMTP server or webhook receiver may take to answer "
+        "before the delivery counts as failed (and is tried again on the next run).",
+    )
+    notify_attempts: int = _setting(
+        5, "Notifications: tries per email or webhook delivery before it is abandoned."
+    )
+    spike_min_fatalities: int = _setting(
+        100,
+        "Watch rules: a spike needs at least this many fatalities in 30 days (HDX Signals' "
+        "minimum for ACLED data), however quiet the year before was.",
+    )
 
     def with_overrides(self, overrides: Mapping[str, str]) -> Settings:
         """Return a copy with string overrides converted to each field's type."""

@@ -170,5 +170,5 @@ def main() -> None:
 
 # Each command module registers its commands on ``app`` when imported; this order is
 # the order ``strife --help`` lists them in.
-for _module in ("pages", "places", "record", "linking", "query", "serve", "measure"):
+for _module in ("pages", "places", "record", "linking", "query", "serve", "notify", "measure"):
     import_module(f"strife.cli.{_module}")

@@ -303,3 +303,136 @@ class ApiTokenRow(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CommentRow(Base):
+    """A comment on an event (by its public id) or an article (by its id), or a reply to one.
+
+    Replies are one level deep: a reply to a reply joins the first comment's thread.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (Index(None, "target_kind", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ``event`` or ``article``.
+    target_kind: Mapped[str] = mapped_column(String(16))
+    #: The event's public id (``ev-…``) or the article's id, as text.
+    target: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Plain text as typed; escaped wherever it is shown.
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class FollowRow(Base):
+    """Something a user follows: another ``user``, an ``event``, a ``place`` or an ``actor``."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "value"), Index(None, "kind", "value"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    #: A user's name, an event's public id, a place's words or country code, an actor's words.
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WatchRuleRow(Base):
+    """A user's alert: every condition given must hold (area, actor, category, toll, spike)."""
+
+    __tablename__ = "watch_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    admin1: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    radius_km: Mapped[float | None] = mapped_column(Float)
+    actor: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(64))
+    min_fatalities: Mapped[int | None] = mapped_column(Integer)
+    #: Fire on the area's rolling 30-day fatalities reaching a new yearly high, not on events.
+    spike: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The last day a spike rule fired: it stays quiet for 30 days after.
+    fired_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NotificationRow(Base):
+    """One thing a user is told, in the app; ``key`` makes telling it twice impossible."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "key"), Index(None, "user_id", "read_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: What it is about, e.g. ``watch:3:ev-…`` or ``reply:17``.
+    key: Mapped[str] = mapped_column(String(200))
+    #: ``reply``, ``mention``, ``revision``, ``watch`` or ``spike``.
+    kind: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    #: The page it is about, a path of the app (``/events/ev-…``).
+    link: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class EmailAddressRow(Base):
+    """Where a user's notifications are mailed; no row, no mail."""
+
+    __tablename__ = "email_addresses"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WebhookRow(Base):
+    """A URL a user's notifications are posted to, signed with HMAC-SHA256 and ``secret``.
+
+    The secret is kept as it is, since signing needs it; it is shown to the user once.
+    """
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DeliveryRow(Base):
+    """One notification sent one way: by ``email``, or to ``webhook:ID``; its state and tries."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("notification_id", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(32))
+    #: ``pending``, ``sending``, ``sent``, ``failed`` (tried again later) or ``abandoned``.
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NotifyRunRow(Base):
+    """One ``strife notify`` run: from when it looked, and what it told and sent."""
+
+    __tablename__ = "notify_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    since: Mapped[datetime] = mapped_column(DateTime)
+    notifications: Mapped[int] = mapped_column(Integer, default=0)

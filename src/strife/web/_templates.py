@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from strife import __version__
 from strife.errors import SignInError, StorageError
+from strife.store.notifications import unread_count
 from strife.web._auth import csrf_token, current_user
 from strife.web._render import highlight_claims
 
@@ -45,13 +46,16 @@ def render(
 
     try:
         user = current_user(request)
+        # The header's counter of unread notifications.
+        unread = unread_count(request.app.state.repository, user.id) if user else 0
     except (SignInError, StorageError):  # a bad token, or the error page of a database error
-        user = None
+        user, unread = None, 0
     html = (
         environment()
         .get_template(template)
         .render(
             user=user,
+            unread=unread,
             # Called only by templates with a form, so a reader who never sees one gets
             # no session cookie.
             csrf=lambda: csrf_token(request),

@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, db: str | None = None) -> FastAPI:
     from starlette.middleware.sessions import SessionMiddleware
 
     from strife.store.repository import open_repository
-    from strife.web import accounts, api, pages
+    from strife.web import accounts, api, discussion, pages
     from strife.web._auth import SignInLimiter
 
     repository = open_repository(db or settings.db, busy_timeout=settings.db_busy_timeout)
@@ -113,8 +113,10 @@ def create_app(settings: Settings, *, db: str | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(discussion.api)
     app.include_router(pages.router)
     app.include_router(accounts.router)
+    app.include_router(discussion.pages)
     return app
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from strife.store.discussion import list_comments
 from strife.store.records import find_records, get_record
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
@@ -63,14 +64,22 @@ def event_page(request: Request, identifier: str, store: Store) -> HTMLResponse:
     record = get_record(store, identifier)
     texts = article_texts(store, sorted({c["article"] for c in record["claims"]}))
     quotes = [claim_quote(texts.get(c["article"], ""), c) for c in record["claims"]]
-    return render(request, "event.html", record=record, quotes=quotes, disputes=_disputes(record))
+    return render(
+        request,
+        "event.html",
+        record=record,
+        quotes=quotes,
+        disputes=_disputes(record),
+        comments=list_comments(store, "event", record["id"]),
+    )
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: int, store: Store) -> HTMLResponse:
     article = get_article(store, article_id)
     claims = [claim for event in article["events"] for claim in event["claims"]]
-    return render(request, "article.html", article=article, claims=claims)
+    comments = list_comments(store, "article", str(article_id))
+    return render(request, "article.html", article=article, claims=claims, comments=comments)
 
 
 @router.get("/sources", response_class=HTMLResponse)
