@@ -325,13 +325,13 @@ def test_ingest_workers_store_what_one_process_stores(tmp_path: Path) -> None:
 
 
 def test_ingest_worker_errors_keep_their_class_across_processes() -> None:
-    from strife._ingest_work import _error_from_wire, _error_to_wire
+    from strife._ingest_work import error_from_wire, error_to_wire
     from strife.errors import EmptyInputError, StageError
 
     stage = StageError("stage read failed", stage="read", source="a.html", document_id="ab12")
     empty = EmptyInputError("the page is empty", source="b.html")
 
-    back, again = _error_from_wire(_error_to_wire(stage)), _error_from_wire(_error_to_wire(empty))
+    back, again = error_from_wire(error_to_wire(stage)), error_from_wire(error_to_wire(empty))
 
     assert isinstance(back, StageError)
     assert (back.stage, back.source, back.document_id) == ("read", "a.html", "ab12")

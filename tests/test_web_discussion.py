@@ -579,3 +579,33 @@ def test_notify_command_runs_the_evaluation(client: TestClient) -> None:
     answer = json.loads(result.output)
     assert answer["notifications"] == []
     assert answer["deliveries"] == {"sent": 0, "failed": 0, "abandoned": 0}
+
+
+def test_ingest_command_tells_a_watch_rule_after_linking(db: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from strife.cli import app
+    from strife.store.accounts import register_user
+    from strife.store.notifications import list_notifications
+    from strife.store.watches import add_watch
+
+    with open_repository(db) as repository:
+        ana = register_user(repository, "ana", PASSWORD)
+        add_watch(repository, ana.id, country="NG")
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("".join(json.dumps(page) + "\n" for page in PAGES), encoding="utf-8")
+
+    quiet = CliRunner().invoke(app, ["ingest", str(pages), "--db", db, "--no-notify", "--json"])
+    told = CliRunner().invoke(app, ["ingest", str(pages), "--db", db, "--json"])
+
+    assert "notify" not in json.loads(quiet.stdout)
+    assert json.loads(told.stdout)["notify"]["notifications"] == 0  # nothing new this run
+    with open_repository(db) as repository:
+        assert list_notifications(repository, ana.id) == []
+    follow_up = PAGES[1] | {"id": "maiduguri-2", "text": PAGES[1]["text"].replace("12", "14")}
+    pages.write_text(json.dumps(follow_up) + "\n", encoding="utf-8")
+    again = CliRunner().invoke(app, ["ingest", str(pages), "--db", db, "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["notify"]["notifications"] >= 1
+    with open_repository(db) as repository:
+        assert any("country NG" in n.message for n in list_notifications(repository, ana.id))

@@ -201,7 +201,7 @@ def _failed(batch: Batch, exc: Exception) -> list[PageResult]:
 def _from_wire(document: Document, item: WireResult) -> PageResult:
     location = document.input.location
     if "document" not in item:
-        return PageResult(location, error=_error_from_wire(item["error"]))
+        return PageResult(location, error=error_from_wire(item["error"]))
     done = Document.from_dict(item["document"])
     # A worker sends no raw bytes back: the parent's copy is the one stored.
     done.input = document.input
@@ -209,7 +209,7 @@ def _from_wire(document: Document, item: WireResult) -> PageResult:
     return PageResult(location, done)
 
 
-def _error_to_wire(error: StrifeError) -> dict[str, Any]:
+def error_to_wire(error: StrifeError) -> dict[str, Any]:
     return {
         "code": error.code,
         "message": error.message,
@@ -219,7 +219,7 @@ def _error_to_wire(error: StrifeError) -> dict[str, Any]:
     }
 
 
-def _error_from_wire(data: dict[str, Any]) -> StrifeError:
+def error_from_wire(data: dict[str, Any]) -> StrifeError:
     classes = {cls.code: cls for cls in error_classes()}
     cls = classes.get(data["code"], StageError)
     if issubclass(cls, StageError):
@@ -262,5 +262,5 @@ def _work(pages: list[PageInput], published: dict[str, date | datetime]) -> list
             wire.append({"document": result.document.to_dict()})
         else:
             assert result.error is not None
-            wire.append({"error": _error_to_wire(result.error)})
+            wire.append({"error": error_to_wire(result.error)})
     return wire

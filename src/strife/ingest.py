@@ -104,7 +104,9 @@ def ingest_pages(
         StorageError: the database refused a write; batches already committed stay.
     """
     started = time.perf_counter()
-    run = _Run(IngestReport(repository.start_run(inputs)), repository, progress, total, on_failure)
+    run = IngestRunState(
+        IngestReport(repository.start_run(inputs)), repository, progress, total, on_failure
+    )
     batches = run.batches(read_inputs(inputs, settings=settings), size=max(settings.batch_size, 1))
     with closing(run_batches(batches, settings=settings, workers=workers)) as done:
         for batch, results in done:
@@ -115,7 +117,7 @@ def ingest_pages(
     return report
 
 
-class _Run:
+class IngestRunState:
     """One run's bookkeeping: counts, failures, progress, and the pages not yet stored."""
 
     def __init__(

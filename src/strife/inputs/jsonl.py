@@ -46,14 +46,14 @@ def read_jsonl(path: Path, *, settings: Settings) -> Iterator[LoadedPage]:
                 continue
             where = f"{resolved}:{number}"
             try:
-                yield _jsonl_page(line, where=where, path=resolved, settings=settings)
+                yield jsonl_page(line, where=where, path=resolved, settings=settings)
             except StrifeError as error:
                 if error.source is None:
                     error.source = where
                 yield LoadedPage(where, error=error)
 
 
-def _jsonl_page(line: str, *, where: str, path: Path, settings: Settings) -> LoadedPage:
+def jsonl_page(line: str, *, where: str, path: Path | str, settings: Settings) -> LoadedPage:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:

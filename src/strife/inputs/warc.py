@@ -66,10 +66,10 @@ def read_warc(path: Path, *, settings: Settings) -> Iterator[InputItem]:
         return
     with stream:
         size = os.fstat(stream.fileno()).st_size
-        yield from _read_records(stream, size=size, location=location, settings=settings)
+        yield from warc_records(stream, size=size, location=location, settings=settings)
 
 
-def _read_records(
+def warc_records(
     stream: BinaryIO, *, size: int, location: str, settings: Settings
 ) -> Iterator[InputItem]:
     records = ArchiveIterator(stream)
