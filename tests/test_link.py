@@ -572,3 +572,21 @@ def test_events_of_one_article_share_an_incident_only_above_their_own_threshold(
     _ingest_and_link(db, _write(tmp_path / "p.jsonl", PAGES), settings)
 
     assert len(_by_page(db)["car-bomb"]) == incidents
+
+
+def test_plotted_records_agree_with_the_records(linked: str) -> None:
+    from strife.store.records import plot_records
+
+    market = _market_incident(linked)
+    near = (market["location"]["lat"], market["location"]["lon"])
+    with open_repository(linked) as repository:
+        for query in (RecordQuery(), RecordQuery(country="SY"), RecordQuery(near=near)):
+            records = find_records(repository, query)
+            plotted = plot_records(repository, query, limit=100)
+            assert {p["id"] for p in plotted} == {r["id"] for r in records}
+            for point in plotted:
+                record = next(r for r in records if r["id"] == point["id"])
+                assert point["date"]["start"] == record["date"]["start"]
+                assert point["fatalities"]["best"] == record["fatalities"]["best"]
+                assert point["location"]["lat"] == record["location"]["lat"]
+        assert len(plot_records(repository, RecordQuery(), limit=1)) == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -78,6 +78,53 @@ def find_records(repository: Repository, query: RecordQuery | None = None) -> li
                 if query.limit is not None and len(found) >= query.limit:
                     break
     return found
+
+
+def plot_records(repository: Repository, query: RecordQuery, limit: int) -> list[dict[str, Any]]:
+    """What a map and a timeline need of the events ``query`` keeps, from the summary columns.
+
+    Reads no JSON, so tens of thousands of events plot quickly; a query with a
+    filter only the JSON can answer (place, actor, source words) is read whole.
+    Each item has ``id``, ``category``, ``date.start``, ``location`` (``lat``,
+    ``lon``, ``name``) and ``fatalities.best``, as a record event has them.
+    """
+    if query.place or query.actor or query.source:
+        return find_records(repository, replace(query, limit=limit))
+    columns = (
+        IncidentRow.public_id,
+        IncidentRow.category,
+        IncidentRow.date_start,
+        IncidentRow.lat,
+        IncidentRow.lon,
+        IncidentRow.place,
+        IncidentRow.fatalities_best,
+    )
+    statement = select(*columns).where(
+        IncidentRow.merged_into_id.is_(None), IncidentRow.reports > 0
+    )
+    if query.corroborated:
+        statement = statement.where(IncidentRow.independent_sources >= 2)
+    if query.near:
+        statement = statement.where(*_bounding_box(*query.near, query.radius_km))
+    statement = filter_events(statement, IncidentRow, query).order_by(IncidentRow.id)
+    plotted = []
+    with repository._read() as session:
+        for public, category, start, lat, lon, place, best in session.execute(statement):
+            location = {"lat": lat, "lon": lon, "name": place}
+            if query.near and not _within(location, *query.near, query.radius_km):
+                continue
+            plotted.append(
+                {
+                    "id": public,
+                    "category": category,
+                    "date": {"start": start.isoformat() if start else None},
+                    "location": location,
+                    "fatalities": {"best": best},
+                }
+            )
+            if len(plotted) >= limit:
+                break
+    return plotted
 
 
 def get_record(repository: Repository, public: str) -> dict[str, Any]:
@@ -307,5 +354,6 @@ __all__ = [
     "find_records",
     "get_record",
     "merge_incidents",
+    "plot_records",
     "split_reports",
 ]

@@ -8,7 +8,6 @@ block and builds popups from text, never from HTML.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from strife.store.discussion import list_comments
-from strife.store.records import find_records, get_record
+from strife.store.records import get_record, plot_records
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
 from strife.store.web_queries import article_texts, get_article, get_source, list_sources
@@ -39,7 +38,7 @@ def home() -> RedirectResponse:
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, filters: Filters, store: Store) -> HTMLResponse:
     page = list_events(store, filters)
-    plotted = find_records(store, replace(filters.query, limit=PLOTTED_EVENTS))
+    plotted = plot_records(store, filters.query, PLOTTED_EVENTS)
     settings = request.app.state.settings
     return render(
         request,
