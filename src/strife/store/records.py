@@ -29,6 +29,8 @@ from strife.store.models import (
 )
 from strife.store.repository import Repository, _now, filter_events
 
+#: Rows read at a time when records are filtered on their JSON.
+CHUNK = 200
 #: Kilometres per degree of latitude, for the bounding box of a radius query.
 KM_PER_DEGREE = 111.32
 
@@ -69,9 +71,12 @@ def find_records(repository: Repository, query: RecordQuery | None = None) -> li
     if query.near:
         statement = statement.where(*_bounding_box(*query.near, query.radius_km))
     statement = filter_events(statement, IncidentRow, query).order_by(IncidentRow.id)
+    if query.limit is not None and not _needs_json(query):
+        statement = statement.limit(query.limit)
     found: list[dict[str, Any]] = []
     with repository._read() as session:
-        for row in session.scalars(statement):
+        # In chunks: a filter read from the JSON stops as soon as the limit is reached.
+        for row in session.scalars(statement.execution_options(yield_per=CHUNK)):
             record = _record(row)
             if _matches(record, query):
                 found.append(record)
@@ -107,9 +112,12 @@ def plot_records(repository: Repository, query: RecordQuery, limit: int) -> list
     if query.near:
         statement = statement.where(*_bounding_box(*query.near, query.radius_km))
     statement = filter_events(statement, IncidentRow, query).order_by(IncidentRow.id)
+    if not query.near:  # the exact distance is checked below, so a radius cannot cut in SQL
+        statement = statement.limit(limit)
     plotted = []
     with repository._read() as session:
-        for public, category, start, lat, lon, place, best in session.execute(statement):
+        rows = session.execute(statement.execution_options(yield_per=CHUNK))
+        for public, category, start, lat, lon, place, best in rows:
             location = {"lat": lat, "lon": lon, "name": place}
             if query.near and not _within(location, *query.near, query.radius_km):
                 continue
@@ -247,6 +255,11 @@ def _record(row: IncidentRow) -> dict[str, Any]:
         "created": row.created_at.isoformat(timespec="seconds"),
         "updated": row.updated_at.isoformat(timespec="seconds"),
     }
+
+
+def _needs_json(query: RecordQuery) -> bool:
+    """Whether a filter is checked on the record's JSON (or its exact distance), not in SQL."""
+    return bool(query.place or query.actor or query.source or query.near)
 
 
 def _matches(record: dict[str, Any], query: RecordQuery) -> bool:
