@@ -402,3 +402,22 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url: str = request.getfixturevalue("postgres_url")
         return url
     return str(tmp_path / "record.sqlite")
+
+
+# ---------------------------------------------------------------------------
+# Browser: Debian's Chromium, driven by Playwright (test_browser.py)
+# ---------------------------------------------------------------------------
+
+#: The only browser the tests use; Playwright's own downloads are never used.
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of Debian's Chromium; the test skips, saying why, when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser: {CHROMIUM} is missing; install Debian's chromium "
+            "(apt-get install chromium; .ci/run does)"
+        )
+    return str(CHROMIUM)
