@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
+from strife.store.accounts import User
 from strife.store.records import RecordQuery, find_records, get_record
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
@@ -134,6 +135,24 @@ Filters = Annotated[EventFilters, Depends(event_filters)]
 Store = Annotated[Repository, Depends(repository)]
 
 
+def writing_user(request: Request) -> User:
+    """The signed-in user of a JSON write; a cookie session must send its CSRF header."""
+    user = require_user(request)
+    check_csrf(request, None)
+    return user
+
+
+def writing_editor(request: Request) -> User:
+    """As :func:`writing_user`, for writes to the record: analysts and admins only."""
+    user = require_editor(request)
+    check_csrf(request, None)
+    return user
+
+
+Writer = Annotated[User, Depends(writing_user)]
+EditorWriter = Annotated[User, Depends(writing_editor)]
+
+
 @router.get("/events", summary="Events of the record, filtered, oldest first")
 def events(filters: Filters, store: Store) -> dict[str, Any]:
     return list_events(store, filters)
@@ -166,16 +185,12 @@ def me(request: Request) -> dict[str, Any]:
 
 
 @router.post("/events/{identifier}/merge", summary="Merge this event into another")
-def merge(identifier: str, body: MergeBody, request: Request, store: Store) -> dict[str, Any]:
-    user = require_editor(request)
-    check_csrf(request, None)
+def merge(identifier: str, body: MergeBody, user: EditorWriter, store: Store) -> dict[str, Any]:
     return merge_records(store, identifier, body.into, actor=user.name, note=body.note)
 
 
 @router.post("/events/{identifier}/split", summary="Move reports into a new event")
-def split(identifier: str, body: SplitBody, request: Request, store: Store) -> dict[str, Any]:
-    user = require_editor(request)
-    check_csrf(request, None)
+def split(identifier: str, body: SplitBody, user: EditorWriter, store: Store) -> dict[str, Any]:
     return split_records(store, identifier, body.reports, actor=user.name, note=body.note)
 
 

@@ -31,7 +31,7 @@ from strife.store.notifications import (
 from strife.store.watches import add_watch, list_watches, remove_watch
 from strife.web._auth import check_csrf, require_editor, require_user
 from strife.web._templates import render
-from strife.web.api import Store
+from strife.web.api import EditorWriter, Store, Writer
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["discussion"])
@@ -82,9 +82,9 @@ def event_comments(identifier: str, store: Store) -> dict[str, Any]:
 
 @api.post("/events/{identifier}/comments", summary="Comment on an event, or reply")
 def comment_event(
-    identifier: str, body: CommentBody, request: Request, store: Store
+    identifier: str, body: CommentBody, user: EditorWriter, store: Store
 ) -> dict[str, Any]:
-    return _comment_json(request, store, "event", identifier, body)
+    return add_comment(store, user, "event", identifier, body.body, parent_id=body.parent).to_dict()
 
 
 @api.get("/articles/{article_id}/comments", summary="The comment threads on an article")
@@ -94,9 +94,10 @@ def article_comments(article_id: int, store: Store) -> dict[str, Any]:
 
 @api.post("/articles/{article_id}/comments", summary="Comment on an article, or reply")
 def comment_article(
-    article_id: int, body: CommentBody, request: Request, store: Store
+    article_id: int, body: CommentBody, user: EditorWriter, store: Store
 ) -> dict[str, Any]:
-    return _comment_json(request, store, "article", str(article_id), body)
+    target = str(article_id)
+    return add_comment(store, user, "article", target, body.body, parent_id=body.parent).to_dict()
 
 
 @api.get("/activity", summary="What happened lately to what you follow")
@@ -110,16 +111,12 @@ def follows(request: Request, store: Store) -> dict[str, Any]:
 
 
 @api.post("/follows", summary="Follow a user, an event, a place or an actor")
-def add_follow(body: FollowBody, request: Request, store: Store) -> dict[str, Any]:
-    user = require_user(request)
-    check_csrf(request, None)
+def add_follow(body: FollowBody, user: Writer, store: Store) -> dict[str, Any]:
     return follow(store, user.id, body.kind, body.value)
 
 
 @api.delete("/follows/{follow_id}", summary="Stop following")
-def delete_follow(follow_id: int, request: Request, store: Store) -> dict[str, Any]:
-    user = require_user(request)
-    check_csrf(request, None)
+def delete_follow(follow_id: int, user: Writer, store: Store) -> dict[str, Any]:
     unfollow(store, user.id, follow_id)
     return {"follows": list_follows(store, user.id)}
 
@@ -131,9 +128,7 @@ def notifications(request: Request, store: Store, unread: bool = False) -> dict[
 
 
 @api.post("/notifications/read", summary="Mark notifications read")
-def read(body: ReadBody, request: Request, store: Store) -> dict[str, Any]:
-    user = require_user(request)
-    check_csrf(request, None)
+def read(body: ReadBody, user: Writer, store: Store) -> dict[str, Any]:
     return {"marked": mark_read(store, user.id, body.ids)}
 
 
@@ -143,33 +138,19 @@ def watches(request: Request, store: Store) -> dict[str, Any]:
 
 
 @api.post("/watches", summary="Add a watch rule")
-def add_watch_json(body: WatchBody, request: Request, store: Store) -> dict[str, Any]:
-    user = require_user(request)
-    check_csrf(request, None)
+def add_watch_json(body: WatchBody, user: Writer, store: Store) -> dict[str, Any]:
     return add_watch(store, user.id, **body.model_dump())
 
 
 @api.delete("/watches/{rule_id}", summary="Delete a watch rule")
-def delete_watch(rule_id: int, request: Request, store: Store) -> dict[str, Any]:
-    user = require_user(request)
-    check_csrf(request, None)
+def delete_watch(rule_id: int, user: Writer, store: Store) -> dict[str, Any]:
     remove_watch(store, user.id, rule_id)
     return {"watches": list_watches(store, user.id)}
 
 
 @api.post("/webhooks", summary="Register a webhook; the answer holds its secret, once")
-def add_webhook_json(body: WebhookBody, request: Request, store: Store) -> dict[str, Any]:
-    user = require_user(request)
-    check_csrf(request, None)
+def add_webhook_json(body: WebhookBody, user: Writer, store: Store) -> dict[str, Any]:
     return add_webhook(store, user.id, body.url)
-
-
-def _comment_json(
-    request: Request, store: Store, kind: str, target: str, body: CommentBody
-) -> dict[str, Any]:
-    user = require_editor(request)
-    check_csrf(request, None)
-    return add_comment(store, user, kind, target, body.body, parent_id=body.parent).to_dict()
 
 
 # ---------------------------------------------------------------------------
