@@ -11,7 +11,8 @@ import pytest
 from strife.document import Article, Caption, Document, Event, PageInput
 from strife.evaluate import EvalReport
 from strife.evaluate.bench import Benchmark, check_floors, update_floors, write_benchmarks
-from strife.evaluate.seed import check_article, check_events, km_between
+from strife.evaluate.seed import check_article, check_events
+from strife.locate.distance import km_between
 
 GOLD = {
     "article": {

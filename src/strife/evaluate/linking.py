@@ -38,6 +38,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from strife.document import Event
 from strife.errors import InputError
 from strife.evaluate import EvalReport
 from strife.settings import Settings
@@ -148,33 +149,31 @@ def _run_strife(
         if main is None:
             continue
         article_id, event = main
-        strife[candidate.unit_id] = incidents[(article_id, event["id"])]
+        strife[candidate.unit_id] = incidents[(article_id, event.id)]
         key = _baseline_key(event)
         if key is not None:
             baseline[candidate.unit_id] = key
     return {"strife": strife, "baseline": baseline}, seconds, failures
 
 
-def _main_events(repository: Any) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Each stored page's main event, by the SHA-256 of its bytes."""
+def _main_events(repository: Any) -> dict[str, tuple[int, Event]]:
+    """Each stored page's main event (as ``strife eval fakes`` chooses it), by its SHA-256."""
+    from strife.evaluate.fakes import main_event
+
     mains = {}
     for article in repository.find_articles():
-        events = article.document.get("events", [])
-        main = next(
-            (e for e in events if any(c["property"] == "fatalities" for c in e["claims"])),
-            events[0] if events else None,
-        )
+        main = main_event([Event.from_dict(e) for e in article.document.get("events", [])])
         if main is not None:
             mains[article.sha256] = (article.id, main)
     return mains
 
 
-def _baseline_key(event: Mapping[str, Any]) -> str | None:
-    start = (event.get("date") or {}).get("start")
-    place = (event.get("location") or {}).get("name")
+def _baseline_key(event: Event) -> str | None:
+    start = (event.date or {}).get("start")
+    place = (event.location or {}).get("name")
     if not start or not place:
         return None
-    return f"{start}|{place}|{event['category']}"
+    return f"{start}|{place}|{event.category}"
 
 
 def _sha256(text: str) -> str:

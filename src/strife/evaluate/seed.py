@@ -10,7 +10,6 @@ benchmark can count them and a test can name the one that failed.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +17,7 @@ from typing import Any
 
 from strife.document import Article, Claim, Document, Event
 from strife.errors import InputError
-
-EARTH_RADIUS_KM = 6371.0
+from strife.locate.distance import km_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +159,6 @@ def _date_check(label: str, date: dict[str, Any] | None, window: list[str]) -> C
     end = date.get("end") or date["start"]
     overlaps = date["start"] <= window[1] and end >= window[0]
     return Check(name, overlaps, f"{date['start']}..{end} vs {window[0]}..{window[1]}")
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 def _claim_matches(claim: Claim, wanted: dict[str, Any], names: dict[str, str]) -> bool:

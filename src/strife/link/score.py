@@ -30,12 +30,12 @@ Each missing value scores the middle of its range: it neither joins nor parts.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from strife.link.terms import cosine
+from strife.locate.distance import km_between
 from strife.locate.names import skeleton
 
 #: Weight of each part in the total; they sum to 1.
@@ -153,10 +153,7 @@ def _fine(report: Report) -> bool:
 def _distance_km(a: Report, b: Report) -> float | None:
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return km_between(a.lat, a.lon, b.lat, b.lon)
 
 
 def _place(a: Report, b: Report, distance: float | None, radius_km: float) -> float:

@@ -223,13 +223,13 @@ def followers_of(session: Session, kind: str, value: str) -> list[tuple[int, str
 
 def _resolve(session: Session, kind: str, target: str) -> str:
     """The target as stored: an event's live public id (after merges), an article's id."""
-    from strife.store.linking import _live
+    from strife.store.linking import live_incident
 
     if kind == "event":
         row = session.scalar(select(IncidentRow).where(IncidentRow.public_id == target))
         if row is None:
             raise RecordNotFoundError(f"no incident has the id {target}")
-        return _live(session, row).public_id
+        return live_incident(session, row).public_id
     if kind == "article":
         if not target.isdigit() or session.get(ArticleRow, int(target)) is None:
             raise RecordNotFoundError(f"no article has the id {target}")

@@ -211,7 +211,7 @@ class _Linker:
                 .limit(1)
             )
             if earlier is not None:
-                return _live(session, earlier), "revision", None
+                return live_incident(session, earlier), "revision", None
         return None, "new", None
 
     def _best_match(
@@ -310,10 +310,10 @@ def _detached(session: Session, key: str) -> set[int]:
 
 def _resolve(session: Session, public: str) -> IncidentRow | None:
     incident = session.scalar(select(IncidentRow).where(IncidentRow.public_id == public))
-    return None if incident is None else _live(session, incident)
+    return None if incident is None else live_incident(session, incident)
 
 
-def _live(session: Session, incident: IncidentRow) -> IncidentRow:
+def live_incident(session: Session, incident: IncidentRow) -> IncidentRow:
     """The incident itself, or the one it was merged into (following the chain)."""
     seen = {incident.id}
     while incident.merged_into_id is not None and incident.merged_into_id not in seen:
@@ -453,6 +453,7 @@ def report_incidents(repository: Repository) -> dict[tuple[int, str], str]:
 __all__ = [
     "LinkReport",
     "link_pending",
+    "live_incident",
     "new_incident",
     "public_id",
     "refresh_incident",

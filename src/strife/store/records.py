@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from strife.errors import RecordNotFoundError
-from strife.store.linking import new_incident, refresh_incident
+from strife.locate.distance import km_between
+from strife.store.linking import live_incident, new_incident, refresh_incident
 from strife.store.models import (
     EventRow,
     IncidentRevisionRow,
@@ -119,7 +120,7 @@ def plot_records(repository: Repository, query: RecordQuery, limit: int) -> list
         rows = session.execute(statement.execution_options(yield_per=CHUNK))
         for public, category, start, lat, lon, place, best in rows:
             location = {"lat": lat, "lon": lon, "name": place}
-            if query.near and not _within(location, *query.near, query.radius_km):
+            if query.near and not within_radius(location, *query.near, query.radius_km):
                 continue
             plotted.append(
                 {
@@ -146,7 +147,7 @@ def get_record(repository: Repository, public: str) -> dict[str, Any]:
     """
     with repository._read() as session:
         row = _by_public_id(session, public)
-        live = _follow(session, row)
+        live = live_incident(session, row)
         record = _record(live)
         if live.id != row.id:
             record["merged_from"] = row.public_id
@@ -187,8 +188,8 @@ def merge_incidents(
     from strife.errors import RecordEditError
 
     with repository._write() as session:
-        moving = _follow(session, _by_public_id(session, source))
-        into = _follow(session, _by_public_id(session, target))
+        moving = live_incident(session, _by_public_id(session, source))
+        into = live_incident(session, _by_public_id(session, target))
         if moving.id == into.id:
             raise RecordEditError(f"{source} and {target} are already one incident")
         reports = _reports(session, moving.id)
@@ -224,7 +225,7 @@ def split_reports(
     from strife.errors import RecordEditError
 
     with repository._write() as session:
-        source = _follow(session, _by_public_id(session, incident))
+        source = live_incident(session, _by_public_id(session, incident))
         reports = {report.key: report for report in _reports(session, source.id)}
         unknown = [key for key in event_keys if key not in reports]
         if unknown:
@@ -263,7 +264,7 @@ def _needs_json(query: RecordQuery) -> bool:
 
 
 def _matches(record: dict[str, Any], query: RecordQuery) -> bool:
-    if query.near and not _within(record.get("location"), *query.near, query.radius_km):
+    if query.near and not within_radius(record.get("location"), *query.near, query.radius_km):
         return False
     if query.place:
         where = record.get("location") or {}
@@ -290,13 +291,12 @@ def _bounding_box(lat: float, lon: float, radius_km: float) -> list[Any]:
     ]
 
 
-def _within(location: dict[str, Any] | None, lat: float, lon: float, radius_km: float) -> bool:
+def within_radius(
+    location: dict[str, Any] | None, lat: float, lon: float, radius_km: float
+) -> bool:
     if not location or location.get("lat") is None or location.get("lon") is None:
         return False
-    p1, p2 = math.radians(lat), math.radians(location["lat"])
-    dp, dl = p2 - p1, math.radians(location["lon"] - lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h))) <= radius_km
+    return km_between(lat, lon, location["lat"], location["lon"]) <= radius_km
 
 
 def _by_public_id(session: Session, public: str) -> IncidentRow:
@@ -304,12 +304,6 @@ def _by_public_id(session: Session, public: str) -> IncidentRow:
     if row is None:
         raise RecordNotFoundError(f"no incident has the id {public}")
     return row
-
-
-def _follow(session: Session, row: IncidentRow) -> IncidentRow:
-    from strife.store.linking import _live
-
-    return _live(session, row)
 
 
 def _reports(session: Session, incident_id: int) -> list[EventRow]:

@@ -28,7 +28,7 @@ from strife.store.delivery import DeliveryReport, deliver_pending
 from strife.store.discussion import followers_of
 from strife.store.models import IncidentRow, NotifyRunRow, WatchRuleRow
 from strife.store.notifications import Notification, notify
-from strife.store.records import _within, changes_since
+from strife.store.records import changes_since, within_radius
 from strife.store.repository import Repository, _now
 
 #: How far back the first ``strife notify`` looks, with no run before it to start from.
@@ -279,7 +279,7 @@ def _in_area(
     if rule.get("admin1") and (admin1 or "").casefold() != rule["admin1"].casefold():
         return False
     if rule.get("lat") is not None and rule.get("lon") is not None:
-        return _within(where, rule["lat"], rule["lon"], rule.get("radius_km") or 25.0)
+        return within_radius(where, rule["lat"], rule["lon"], rule.get("radius_km") or 25.0)
     return True
 
 
