@@ -33,7 +33,7 @@ from strife.store.records import (
     merge_incidents,
     split_reports,
 )
-from strife.store.repository import _now, open_repository
+from strife.store.repository import Repository, _now, open_repository
 
 PAGES = [
     {
@@ -200,6 +200,26 @@ def test_a_split_report_stays_out_when_its_article_is_relinked(tmp_path: Path, d
     by_page = _by_page(db)
     assert parted["id"] in by_page["market-2"]
     assert market["id"] not in by_page["market-2"]
+
+
+def test_the_sort_day_follows_the_start_through_linking_merges_and_splits(linked: str) -> None:
+    from sqlalchemy import select
+
+    from strife.store.models import UNDATED, IncidentRow
+
+    def days(repository: Repository) -> list[tuple[date | None, date]]:
+        with repository._read() as session:
+            rows = session.execute(select(IncidentRow.date_start, IncidentRow.sort_day))
+            return [(start, day) for start, day in rows]
+
+    market = _market_incident(linked)
+    with open_repository(linked) as repository:
+        other = next(r for r in find_records(repository) if r["id"] != market["id"])
+        merged = merge_incidents(repository, other["id"], market["id"], actor="ana")
+        split_reports(repository, merged["id"], [merged["reports"][0]["event"]], actor="ana")
+        found = days(repository)
+    assert len(found) >= 3
+    assert all(day == (start or UNDATED) for start, day in found)
 
 
 def test_editing_unknown_ids_and_reports_fails_clearly(linked: str) -> None:

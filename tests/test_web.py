@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -210,13 +211,49 @@ def test_web_events_page_has_filters_map_and_timeline(client: TestClient) -> Non
     assert "Kano" not in page
     assert '<div id="map"' in page
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
-    points = json.loads(re.search(r'id="map-points">(.*?)</script>', page, re.S).group(1))
-    assert [p["lat"] for p in points] == [pytest.approx(35.65, abs=0.01)]
+    assert 'data-source="/api/events/map?country=SY"' in page
+    assert "map-points" not in page  # the points are fetched, not embedded
+    overview = client.get("/api/events/map", params={"country": "SY"}).json()
+    assert [p["lat"] for p in overview["points"]] == [pytest.approx(35.65, abs=0.01)]
+    assert overview["capped"] is False
     assert "<svg" in page
     assert "2019-08-19: 9 killed" in page
     assert '<script src="/static/vendor/leaflet/leaflet.js">' in page
     assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
     assert client.get("/static/vendor/leaflet/LICENSE").status_code == 200
+
+
+def test_web_map_sums_many_events_into_cells(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = client.get("/api/events", params={"limit": 500}).json()["events"]
+    placed = [e for e in everything if (e.get("location") or {}).get("lat") is not None]
+    assert len(placed) >= 2
+    monkeypatch.setattr("strife.web.api.MAP_POINTS", len(placed) - 1)
+
+    overview = client.get("/api/events/map").json()
+
+    assert "points" not in overview
+    assert sum(cell["events"] for cell in overview["cells"]) == len(placed)
+    assert sum(cell["fatalities"] for cell in overview["cells"]) == sum(
+        e["fatalities"]["best"] or 0 for e in placed
+    )
+    # A filter read from the JSON is not summed in SQL: its first events, capped.
+    by_words = client.get("/api/events/map", params={"actor": "a"}).json()
+    assert "cells" not in by_words
+    assert len(by_words["points"]) <= len(placed) - 1
+
+
+def test_web_events_pages_follow_the_list_order(client: TestClient) -> None:
+    everything = client.get("/api/events", params={"limit": 500}).json()["events"]
+    starts = [(e.get("date") or {}).get("start") for e in everything]
+    assert len(everything) >= 2
+    assert starts == sorted(starts, key=lambda start: (start is None, start))
+
+    for offset, record in enumerate(everything):
+        page = client.get("/api/events", params={"limit": 1, "offset": offset}).json()
+        assert [e["id"] for e in page["events"]] == [record["id"]]
+        assert page["more"] is (offset < len(everything) - 1)
 
 
 def test_web_map_tiles_setting_empty_means_points_only(record_db: str) -> None:
@@ -380,22 +417,20 @@ def test_web_highlight_escapes_text_and_marks_each_claim_once() -> None:
 def test_web_timeline_is_daily_then_weekly() -> None:
     from strife.web._render import TIMELINE_WIDTH, timeline_bars
 
-    def record(day: str, best: int | None) -> dict[str, Any]:
-        return {"date": {"start": day}, "fatalities": {"best": best}}
-
-    daily = timeline_bars(
-        [record("2024-01-01", 4), record("2024-01-01", 2), record("2024-01-04", 3)]
-    )
+    daily = timeline_bars({date(2024, 1, 1): 6, date(2024, 1, 4): 3})
     assert [(b.day.isoformat(), b.fatalities) for b in daily] == [
         ("2024-01-01", 6),
         ("2024-01-04", 3),
     ]
     assert daily[0].height == 2 * daily[1].height
     assert daily[1].x == TIMELINE_WIDTH * 3 / 4
-    weekly = timeline_bars([record("2023-01-02", 1), record("2024-06-05", None)])
-    assert [b.day.isoformat() for b in weekly] == ["2023-01-02", "2024-06-03"]
+    weekly = timeline_bars({date(2023, 1, 2): 1, date(2024, 6, 5): 0, date(2024, 6, 6): 2})
+    assert [(b.day.isoformat(), b.fatalities) for b in weekly] == [
+        ("2023-01-02", 1),
+        ("2024-06-03", 2),
+    ]
     assert weekly[0].width > 1
-    assert timeline_bars([{"date": None}]) == []
+    assert timeline_bars({}) == []
 
 
 # ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from strife.link.score import Limits, LinkScore, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
 from strife.store.models import (
+    UNDATED,
     ArticleRow,
     EventRow,
     IncidentRevisionRow,
@@ -408,6 +409,7 @@ def _set_summary(incident: IncidentRow, record: dict[str, Any], reports: int) ->
     if record:
         incident.category, incident.subtype = record["category"], record["subtype"]
     incident.date_start, incident.date_end = _day(when.get("start")), _day(when.get("end"))
+    incident.sort_day = incident.date_start or UNDATED
     incident.country, incident.admin1 = where.get("country"), where.get("admin1")
     incident.place, incident.lat, incident.lon = (
         where.get("name"),

@@ -128,7 +128,7 @@ class RunCounts:
 
 
 def filter_events(statement: Any, table: Any, query: Any) -> Any:
-    """``statement`` narrowed by the filters reports and incidents share, oldest first.
+    """``statement`` narrowed by the filters reports and incidents share (not ordered).
 
     ``table`` is ``EventRow`` or ``IncidentRow`` (same column names); ``query`` an
     ``EventQuery`` or a ``records.RecordQuery`` (same field names).
@@ -143,7 +143,7 @@ def filter_events(statement: Any, table: Any, query: Any) -> Any:
         statement = statement.where(table.date_start <= query.until)
     if query.min_fatalities is not None:
         statement = statement.where(table.fatalities_best >= query.min_fatalities)
-    return statement.order_by(table.date_start.is_(None), table.date_start)
+    return statement
 
 
 def open_repository(target: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -> Repository:
@@ -286,7 +286,9 @@ class Repository:
         statement = select(EventRow, ArticleRow).join(ArticleRow)
         if not query.superseded:
             statement = statement.where(ArticleRow.superseded.is_(False))
-        statement = filter_events(statement, EventRow, query).order_by(EventRow.id)
+        statement = filter_events(statement, EventRow, query).order_by(
+            EventRow.date_start.is_(None), EventRow.date_start, EventRow.id
+        )
         if query.limit is not None:
             statement = statement.limit(query.limit)
         with self._read() as session:

@@ -1,4 +1,4 @@
-"""What the pages draw from the store's answers: highlighted text, the timeline, map points.
+"""What the pages draw from the store's answers: highlighted text, the timeline, quotes.
 
 Everything here returns escaped markup or plain data. Text from pages is never
 trusted: :func:`highlight_claims` escapes every character of the article and
@@ -8,6 +8,7 @@ adds only its own ``<mark>`` elements, so scraped markup cannot reach the browse
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -65,18 +66,13 @@ def highlight_claims(text: str, claims: list[dict[str, Any]]) -> Markup:
     return Markup("".join(parts))
 
 
-def timeline_bars(records: list[dict[str, Any]]) -> list[Bar]:
+def timeline_bars(daily: Mapping[date, int]) -> list[Bar]:
     """Fatalities (reconciled best) per day of the events' start, as bars to draw.
 
     Days without events get no bar but keep their place, so gaps show as gaps. Over
     more than :data:`DAILY_SPAN_DAYS` the bars are weeks (from Monday).
     """
-    per_day: Counter[date] = Counter()
-    for record in records:
-        start = (record.get("date") or {}).get("start")
-        best = (record.get("fatalities") or {}).get("best")
-        if start:
-            per_day[date.fromisoformat(start[:10])] += best or 0
+    per_day = Counter(daily)
     if not per_day:
         return []
     first, last = min(per_day), max(per_day)
@@ -101,27 +97,6 @@ def timeline_bars(records: list[dict[str, Any]]) -> list[Bar]:
             )
         )
     return bars
-
-
-def map_points(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The placed events as plain data for the map script (it builds popups as text)."""
-    points = []
-    for record in records:
-        where = record.get("location") or {}
-        if where.get("lat") is None or where.get("lon") is None:
-            continue
-        points.append(
-            {
-                "id": record["id"],
-                "lat": where["lat"],
-                "lon": where["lon"],
-                "place": where.get("name") or where.get("text") or "",
-                "date": (record.get("date") or {}).get("start") or "",
-                "category": record.get("category") or "",
-                "fatalities": (record.get("fatalities") or {}).get("best"),
-            }
-        )
-    return points
 
 
 def claim_quote(text: str, claim: dict[str, Any], *, context: int = 80) -> tuple[str, str, str]:

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from strife.store.accounts import User
+from strife.store.overview import map_overview
 from strife.store.records import RecordQuery, find_records, get_record
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
@@ -27,6 +28,8 @@ from strife.web._auth import check_csrf, require_editor, require_user
 
 #: Events per page when no limit is given, and the most one request may ask for.
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+#: Events the map draws one by one; more are drawn as grid cells.
+MAP_POINTS = 1_000
 #: The radius of a ``near`` search when none is given (the CLI's default).
 DEFAULT_RADIUS_KM = 25.0
 
@@ -120,14 +123,14 @@ def event_filters(
 
 def list_events(repository: Repository, filters: EventFilters) -> dict[str, Any]:
     """One page of matching events, and whether more follow (the list page uses it too)."""
-    end = filters.offset + filters.limit
     # One more than the page, to know whether a next page exists.
-    found = find_records(repository, replace(filters.query, limit=end + 1))
+    wanted = replace(filters.query, offset=filters.offset, limit=filters.limit + 1)
+    found = find_records(repository, wanted)
     return {
-        "events": found[filters.offset : end],
+        "events": found[: filters.limit],
         "offset": filters.offset,
         "limit": filters.limit,
-        "more": len(found) > end,
+        "more": len(found) > filters.limit,
     }
 
 
@@ -156,6 +159,12 @@ EditorWriter = Annotated[User, Depends(writing_editor)]
 @router.get("/events", summary="Events of the record, filtered, oldest first")
 def events(filters: Filters, store: Store) -> dict[str, Any]:
     return list_events(store, filters)
+
+
+@router.get("/events/map", summary="The events' map: each one, or grid cells when many")
+def events_map(filters: Filters, store: Store) -> dict[str, Any]:
+    """The filters of the events list; ``offset`` and ``limit`` are ignored."""
+    return map_overview(store, filters.query, points=MAP_POINTS)
 
 
 @router.get("/events/{identifier}", summary="One event with its history and suggestions")

@@ -2,8 +2,8 @@
 
 Each page calls the same store function as its JSON route in ``api.py`` and
 renders the answer with a template from ``templates/`` (autoescaped). The only
-script is the map's (``static/map.js``), which reads its points from a JSON
-block and builds popups from text, never from HTML.
+script is the map's (``static/map.js``), which fetches its points from
+``/api/events/map`` and builds popups from text, never from HTML.
 """
 
 from __future__ import annotations
@@ -15,17 +15,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from strife.store.discussion import list_comments
-from strife.store.records import get_record, plot_records
+from strife.store.overview import JSON_FILTERED_EVENTS, fatalities_per_day
+from strife.store.records import get_record
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
 from strife.store.web_queries import article_texts, get_article, get_source, list_sources
 from strife.web._auth import check_csrf, require_editor
-from strife.web._render import claim_quote, map_points, timeline_bars
+from strife.web._render import claim_quote, timeline_bars
 from strife.web._templates import render
 from strife.web.api import Filters, Store, list_events
-
-#: Events drawn on the map and the timeline at most (the list itself pages).
-PLOTTED_EVENTS = 5_000
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,17 +36,18 @@ def home() -> RedirectResponse:
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, filters: Filters, store: Store) -> HTMLResponse:
     page = list_events(store, filters)
-    plotted = plot_records(store, filters.query, PLOTTED_EVENTS)
+    daily, capped = fatalities_per_day(store, filters.query)
     settings = request.app.state.settings
     return render(
         request,
         "events.html",
         page=page,
         filters=filters.values,
-        bars=timeline_bars(plotted),
-        points=map_points(plotted),
-        plotted=len(plotted),
-        capped=len(plotted) >= PLOTTED_EVENTS,
+        bars=timeline_bars(daily),
+        capped=capped,
+        capped_events=JSON_FILTERED_EVENTS,
+        # The map's points are fetched by map.js: a page of HTML no longer carries thousands.
+        map_source=f"/api/events/map?{urlencode(filters.values)}",
         tiles=settings.map_tiles,
         attribution=settings.map_attribution,
         next_query=_page_query(filters.values, page["offset"] + page["limit"], page["limit"]),
