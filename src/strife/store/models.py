@@ -29,7 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import ExecutionContext
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Constraint names spelled out, so migrations can alter them on any database.
@@ -45,9 +45,10 @@ NAMING_CONVENTION = {
 UNDATED = date(9999, 12, 31)
 
 
-def _sort_day(context: ExecutionContext) -> date:
+def _sort_day(context: DefaultExecutionContext) -> date:
     """An inserted incident's ``sort_day``, from the ``date_start`` it is inserted with."""
-    start: date | None = context.get_current_parameters().get("date_start")
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    start: date | None = parameters.get("date_start")
     return start or UNDATED
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from strife.errors import RecordNotFoundError
@@ -86,7 +86,7 @@ def find_records(repository: Repository, query: RecordQuery | None = None) -> li
     return found
 
 
-def listed_incidents(statement: Select[Any], query: RecordQuery) -> Select[Any]:
+def listed_incidents(statement: Any, query: RecordQuery) -> Any:
     """``statement`` (over ``incidents``) kept to the listed incidents ``query``'s SQL filters keep.
 
     Ordered as the list is, by ``sort_day`` then id, which indexes serve alone and
