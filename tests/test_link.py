@@ -222,6 +222,33 @@ def test_the_sort_day_follows_the_start_through_linking_merges_and_splits(linked
     assert all(day == (start or UNDATED) for start, day in found)
 
 
+def test_overview_cache_answers_again_until_the_record_changes(linked: str) -> None:
+    from strife.store.overview import OverviewCache, fatalities_per_day, map_overview
+
+    cache = OverviewCache()
+    computed: list[int] = []
+    market = _market_incident(linked)
+    with open_repository(linked) as repository:
+
+        def ids() -> set[str]:
+            computed.append(1)
+            return {p["id"] for p in map_overview(repository, RecordQuery(), points=100)["points"]}
+
+        before = cache.answer(repository, "ids", ids)
+        assert cache.answer(repository, "ids", ids) == before
+        assert len(computed) == 1
+        days = fatalities_per_day(repository, RecordQuery(), cache=cache)
+        assert fatalities_per_day(repository, RecordQuery(), cache=cache) == days
+
+        other = next(i for i in before if i != market["id"])
+        merge_incidents(repository, other, market["id"], actor="ana")
+
+        assert cache.answer(repository, "ids", ids) == before - {other}
+        assert len(computed) == 2
+        map_after = map_overview(repository, RecordQuery(), points=100, cache=cache)
+        assert {p["id"] for p in map_after["points"]} == before - {other}
+
+
 def test_editing_unknown_ids_and_reports_fails_clearly(linked: str) -> None:
     market = _market_incident(linked)
     with open_repository(linked) as repository:

@@ -3,12 +3,14 @@
 Fills a fresh SQLite database with ``events`` synthetic record events (spread over
 ten countries and three years, each with a place, figures, two claims and a report,
 as linking writes them), starts ``strife serve`` on it in its own process, and sends
-requests from ``clients`` concurrent clients on loopback for ``seconds``: the events
-page (HTML, with its map and timeline) and the JSON API's events list, each with and
-without a country filter. Reports p50 and p95 latency (ms) and requests per second,
-per route and over all; the server and the clients share this machine's cores.
+requests from ``clients`` concurrent clients on loopback for ``seconds``, each client
+asking in turn for the events page (HTML with its timeline), the map data its script
+fetches, and the JSON events list. Every request draws its own filters (country, a
+date window, a minimum toll, a category, a later page), so no cache of a few answers
+could pass for speed. Reports p50 and p95 latency (ms) and requests per second, per
+route family and over all; the server and the clients share this machine's cores.
 
-Run: ``python -m strife.evaluate.load [EVENTS] [CLIENTS] [SECONDS]``.
+Run: ``python -m strife.evaluate.load [EVENTS] [CLIENTS] [SECONDS] [WORKERS]``.
 """
 
 from __future__ import annotations
@@ -26,14 +28,18 @@ from pathlib import Path
 from statistics import quantiles
 from typing import Any
 
-#: The routes the clients ask for, in turn.
-ROUTES = (
-    "/events",
-    "/events?country=SY",
-    "/api/events",
-    "/api/events?country=IQ&min_fatalities=5",
-)
+#: The route families the clients ask for, in turn: the events page, the map data its
+#: script then fetches, and the JSON list. Each request draws its own filters.
+ROUTES = ("/events", "/api/events/map", "/api/events")
 COUNTRIES = ("SY", "IQ", "AF", "YE", "SO", "NG", "ML", "SD", "UA", "MM")
+#: The span of the synthetic events' days (three years from 2023-01-01).
+FIRST_DAY, DAYS = date(2023, 1, 1), 3 * 365
+#: How often each filter is drawn, and its values: a mix of what people ask for.
+FILTER_CHANCE = {"country": 0.5, "dates": 0.3, "min_fatalities": 0.3, "category": 0.1}
+TOLLS = (1, 5, 10, 20, 50)
+CATEGORIES = ("explosions_remote_violence", "battles")
+#: Pages of the list beyond the first (offset in 50s), asked for this often.
+PAGE_CHANCE, PAGES = 0.2, 20
 BATCH = 5_000
 
 
@@ -54,7 +60,7 @@ def fill(database: Path, events: int, *, seed: int = 7) -> None:
 
 def _incident(n: int, rng: random.Random, now: datetime) -> dict[str, Any]:
     country = COUNTRIES[n % len(COUNTRIES)]
-    day = date(2023, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+    day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
     lat, lon = 15 + rng.random() * 25, 30 + rng.random() * 40
     best = rng.choice((0, 1, 2, 3, 5, 8, 12, 20, 45))
     place = f"Town {n % 997}"
@@ -145,18 +151,37 @@ def _incident(n: int, rng: random.Random, now: datetime) -> dict[str, Any]:
     }
 
 
+def draw_filters(rng: random.Random, *, paged: bool) -> dict[str, str]:
+    """One request's filters, drawn at random (none a quarter of the time or so)."""
+    filters: dict[str, str] = {}
+    if rng.random() < FILTER_CHANCE["country"]:
+        filters["country"] = rng.choice(COUNTRIES)
+    if rng.random() < FILTER_CHANCE["dates"]:
+        since = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+        filters["since"] = since.isoformat()
+        filters["until"] = (since + timedelta(days=rng.randrange(30, 366))).isoformat()
+    if rng.random() < FILTER_CHANCE["min_fatalities"]:
+        filters["min_fatalities"] = str(rng.choice(TOLLS))
+    if rng.random() < FILTER_CHANCE["category"]:
+        filters["category"] = rng.choice(CATEGORIES)
+    if paged and rng.random() < PAGE_CHANCE:
+        filters["offset"] = str(50 * rng.randrange(1, PAGES + 1))
+    return filters
+
+
 async def _client(
-    base: str, deadline: float, times: dict[str, list[float]], errors: list[str]
+    base: str, deadline: float, times: dict[str, list[float]], errors: list[str], seed: int
 ) -> None:
     import httpx
 
+    rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
-        turn = 0
+        turn = rng.randrange(len(ROUTES))
         while time.perf_counter() < deadline:
             route = ROUTES[turn % len(ROUTES)]
             turn += 1
             clock = time.perf_counter()
-            response = await client.get(route)
+            response = await client.get(route, params=draw_filters(rng, paged=route != ROUTES[1]))
             elapsed = (time.perf_counter() - clock) * 1000
             if response.status_code != 200:
                 errors.append(f"{route}: {response.status_code}")
@@ -169,20 +194,21 @@ async def _drive(
     times: dict[str, list[float]] = {route: [] for route in ROUTES}
     errors: list[str] = []
     deadline = time.perf_counter() + seconds
-    await asyncio.gather(*(_client(base, deadline, times, errors) for _ in range(clients)))
+    await asyncio.gather(*(_client(base, deadline, times, errors, n) for n in range(clients)))
     return times, errors
 
 
-def measure(events: int, clients: int, seconds: float) -> dict[str, Any]:
-    """Fill, serve, load; the figures as a dict (see the module docstring)."""
+def measure(events: int, clients: int, seconds: float, workers: int = 1) -> dict[str, Any]:
+    """Fill, serve (with ``workers`` processes), load; the figures as a dict (see above)."""
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "record.sqlite"
         clock = time.perf_counter()
         fill(database, events)
         fill_seconds = time.perf_counter() - clock
         port = _free_port()
+        serve = ["serve", "--db", str(database), "--port", str(port), "--workers", str(workers)]
         server = subprocess.Popen(
-            [sys.executable, "-m", "strife", "serve", "--db", str(database), "--port", str(port)],
+            [sys.executable, "-m", "strife", *serve],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -199,6 +225,7 @@ def measure(events: int, clients: int, seconds: float) -> dict[str, Any]:
         "events": events,
         "clients": clients,
         "seconds": seconds,
+        "workers": workers,
         "fill_seconds": round(fill_seconds, 1),
         "errors": len(errors),
         "all": _summary(every, seconds),
@@ -242,5 +269,6 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
 
 if __name__ == "__main__":
     arguments = [float(a) for a in sys.argv[1:]]
-    count, concurrency, duration = (arguments + [100_000, 50, 30][len(arguments) :])[:3]
-    print(json.dumps(measure(int(count), int(concurrency), duration), indent=2))
+    defaults = [100_000, 50, 30, 1]
+    count, concurrency, duration, processes = (arguments + defaults[len(arguments) :])[:4]
+    print(json.dumps(measure(int(count), int(concurrency), duration, int(processes)), indent=2))

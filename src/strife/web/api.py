@@ -162,9 +162,10 @@ def events(filters: Filters, store: Store) -> dict[str, Any]:
 
 
 @router.get("/events/map", summary="The events' map: each one, or grid cells when many")
-def events_map(filters: Filters, store: Store) -> dict[str, Any]:
+def events_map(request: Request, filters: Filters, store: Store) -> dict[str, Any]:
     """The filters of the events list; ``offset`` and ``limit`` are ignored."""
-    return map_overview(store, filters.query, points=MAP_POINTS)
+    cache = request.app.state.overviews
+    return map_overview(store, filters.query, points=MAP_POINTS, cache=cache)
 
 
 @router.get("/events/{identifier}", summary="One event with its history and suggestions")

@@ -32,7 +32,7 @@ from strife.errors import (
     StrifeError,
     TooManyAttemptsError,
 )
-from strife.settings import Settings
+from strife.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -61,6 +61,11 @@ SESSION_COOKIE = "strife_session"
 SESSION_SECONDS = 14 * 24 * 3600
 
 
+def create_app_from_environment() -> FastAPI:
+    """The app the ``STRIFE_*`` variables describe: each ``serve --workers`` process's."""
+    return create_app(load_settings())
+
+
 def create_app(settings: Settings, *, db: str | None = None) -> FastAPI:
     """The strife web app over the database ``db`` (default: the ``db`` setting).
 
@@ -74,6 +79,7 @@ def create_app(settings: Settings, *, db: str | None = None) -> FastAPI:
     from fastapi.staticfiles import StaticFiles
     from starlette.middleware.sessions import SessionMiddleware
 
+    from strife.store.overview import OverviewCache
     from strife.store.repository import open_repository
     from strife.web import accounts, api, discussion, pages
     from strife.web._auth import SignInLimiter
@@ -91,6 +97,7 @@ def create_app(settings: Settings, *, db: str | None = None) -> FastAPI:
     )
     app.state.repository = repository
     app.state.settings = settings
+    app.state.overviews = OverviewCache()
     app.state.limiter = SignInLimiter(
         attempts=settings.login_attempts, window=settings.login_window
     )

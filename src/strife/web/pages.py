@@ -36,7 +36,7 @@ def home() -> RedirectResponse:
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, filters: Filters, store: Store) -> HTMLResponse:
     page = list_events(store, filters)
-    daily, capped = fatalities_per_day(store, filters.query)
+    daily, capped = fatalities_per_day(store, filters.query, cache=request.app.state.overviews)
     settings = request.app.state.settings
     return render(
         request,
