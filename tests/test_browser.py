@@ -244,8 +244,11 @@ def test_browser_analyst_workflow(
     ana.wait_for_url("**/events?*country=ML*")
     rows = ana.locator("table.events tbody tr")
     assert rows.count() == 2
-    # map.js ran (under the page's CSP) and drew a marker for each of them.
-    assert ana.locator("#map .leaflet-interactive").count() == 2
+    # map.js ran (under the page's CSP), fetched the map data with the page's filters and
+    # drew a marker for each of them (after the page loaded: wait for the second).
+    markers = ana.locator("#map .leaflet-interactive")
+    markers.nth(1).wait_for()
+    assert markers.count() == 2
     text = _screenshot(ana, shots, "events", gao, mopti, "Gao, ML", "Mopti, ML", "Events 1–2")
     assert garissa not in text
     assert "Garissa" not in text

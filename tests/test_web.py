@@ -594,3 +594,17 @@ def test_web_serve_command_runs_uvicorn_on_the_app(
     assert seen["host"] == "127.0.0.1"
     assert seen["port"] == 8123
     assert seen["app"].title == "strife"
+
+
+def test_web_serve_workers_get_the_commands_settings_and_one_session_key() -> None:
+    from strife.cli.serve import _environment
+    from strife.settings import load_settings
+
+    environment = _environment(["map-tiles=", "login_attempts=3"], "record.sqlite", "")
+    settings = load_settings(environ=environment)
+
+    assert settings.map_tiles == ""
+    assert settings.login_attempts == 3
+    assert settings.db == "record.sqlite"
+    assert len(settings.web_secret) >= 32
+    assert "STRIFE_WEB_SECRET" not in _environment([], None, "kept-secret")
