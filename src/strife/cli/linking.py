@@ -13,8 +13,8 @@ from strife.cli import DbOption, JsonOption, SetOption, _open_db, app, stderr, s
 from strife.settings import load_settings
 
 link_app = typer.Typer(
-    help="Link stored reports into events across articles (the default), or merge and split "
-    "events by hand.",
+    help="Link stored reports into events across articles (the default), or merge, split "
+    "and correct events by hand.",
     invoke_without_command=True,
     rich_markup_mode=None,
 )
