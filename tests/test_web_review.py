@@ -174,6 +174,9 @@ def test_review_confirm_marks_a_field_checked_and_keeps_its_value(client: TestCl
     assert review["value"] == review["automatic"] == event["location"]["name"]
     assert record["location"] == event["location"]  # "x" was not taken: a confirm has no value
     assert record["history"][-1]["action"] == "confirmed"
+    unknown = _review(client, event["id"], field="location.name", action="delete")
+    assert unknown.status_code == 400
+    assert "E603" in unknown.text
 
 
 def test_review_correction_outlives_a_new_report_joining_the_event(db: str, tmp_path: Path) -> None:
@@ -393,7 +396,7 @@ def _reset(client: TestClient, token: str, password: str = NEW_PASSWORD) -> Any:
 
 
 def test_reset_link_is_mailed_sets_the_password_once_and_ends_old_sessions(
-    mail_client: tuple[TestClient, Any], db: str
+    mail_client: tuple[TestClient, Any],
 ) -> None:
     from sqlalchemy import select
 
@@ -402,21 +405,22 @@ def test_reset_link_is_mailed_sets_the_password_once_and_ends_old_sessions(
     client, inbox = mail_client
     assert _login(client, "ana").status_code == 303  # a session with the old password
     assert client.get("/api/me").json()["name"] == "ana"
-    with TestClient(client.app) as other:  # another browser, asking for the link
-        asked = _ask_reset(other, "ana")
-        token = _mailed_token(inbox)
-        done = _reset(other, token)
+    # Another browser asks for the link (no lifespan of its own: the app is running).
+    other = TestClient(client.app)
+    asked = _ask_reset(other, "ana")
+    token = _mailed_token(inbox)
+    done = _reset(other, token)
 
-        assert asked.status_code == 200
-        assert "a link to reset its password is on its way" in asked.text
-        assert done.status_code == 200
-        assert "Your password was changed" in done.text
-        assert _login(other, "ana", PASSWORD).status_code == 401
-        assert _login(other, "ana", NEW_PASSWORD).status_code == 303
-        reused = _reset(other, token, "another new password")
-        assert reused.status_code == 400
-        assert "wrong, used or expired" in reused.text
-        assert "E615" in reused.text
+    assert asked.status_code == 200
+    assert "a link to reset its password is on its way" in asked.text
+    assert done.status_code == 200
+    assert "Your password was changed" in done.text
+    assert _login(other, "ana", PASSWORD).status_code == 401
+    assert _login(other, "ana", NEW_PASSWORD).status_code == 303
+    reused = _reset(other, token, "another new password")
+    assert reused.status_code == 400
+    assert "wrong, used or expired" in reused.text
+    assert "E615" in reused.text
     assert client.get("/api/me").status_code == 401  # the old session ended
     with _store(client)._read() as session:
         assert list(session.scalars(select(PasswordResetRow))) == []  # used: gone

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from strife.errors import CorrectionError
 from strife.store.corrections import FIELDS, field_value
 from strife.store.discussion import list_comments
 from strife.store.records import get_record, plot_records, review_field
@@ -134,6 +135,8 @@ def review_form(
     """One field's form: ``action`` is ``correct`` (to ``value``) or ``confirm``."""
     check_csrf(request, csrf)
     user = require_editor(request)
+    if action not in {"correct", "confirm"}:
+        raise CorrectionError(f"unknown action {action!r}: correct or confirm")
     given = value if action == "correct" else None
     record = review_field(store, identifier, field, given, actor=user.name, note=note)
     return RedirectResponse(f"/events/{record['id']}#history", status_code=303)
