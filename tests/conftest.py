@@ -405,6 +405,41 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Mail: an aiosmtpd server on loopback (test_web_discussion.py, test_web_review.py)
+# ---------------------------------------------------------------------------
+
+
+class MailInbox:
+    """An aiosmtpd handler that keeps each message it receives: (recipients, raw bytes)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, MailInbox]]:
+    """A mail server on a free loopback port, and the inbox it fills."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    inbox = MailInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller.port, inbox
+    finally:
+        controller.stop()
+
+
+# ---------------------------------------------------------------------------
 # Browser: Debian's Chromium, driven by Playwright (test_browser.py)
 # ---------------------------------------------------------------------------
 

@@ -1,5 +1,9 @@
 """End-to-end tests of ``strife serve`` in a real headless browser (issue 6).
 
+The workflow: register, sign in and out, filter, an event and its article, comment,
+reply and mention, follow, a notification, a role change, a merge, and a corrected
+figure seen in the event's figures and history.
+
 The record is built from three short pages composed here (an attack on a cattle
 market near Gao and a roadside bomb near Mopti, both in Mali; clashes over a water
 point near Garissa, in Kenya), ingested and linked into a SQLite file. The app that
@@ -323,3 +327,25 @@ def test_browser_analyst_workflow(
     feed = ana.locator("ol.feed li.revision", has_text="merged")
     assert feed.count() >= 1
     assert "by ben" in feed.first.inner_text()
+
+    # ben corrects the highest toll on the event page: the figure shows the new value beside
+    # the automatic one, and the history says who, when and why.
+    ben.goto(f"{base}/events/{gao}")
+    review = ben.locator("tr#review-fatalities-high")
+    automatic = review.locator("td").first.inner_text().strip()
+    assert automatic.isdigit()
+    review.get_by_label("new fatalities.high").fill("14")
+    review.get_by_label("reason for fatalities.high").fill("Hospital list of the dead")
+    review.get_by_role("button", name="Correct").click()
+    ben.wait_for_url(f"{base}/events/{gao}#history")
+    high = ben.locator("table.figures tbody tr", has_text="fatalities").locator("td").nth(2)
+    assert high.inner_text().startswith("14")
+    assert "corrected by ben" in high.inner_text()
+    assert f"from {automatic} (automatic)" in high.inner_text()
+    corrected = ben.locator("ol.history > li", has_text="corrected")
+    assert corrected.count() == 1
+    entry = corrected.last.inner_text()
+    assert "by ben" in entry
+    assert "Hospital list of the dead" in entry
+    assert f"fatalities.high: {automatic} → 14" in entry
+    _screenshot(ben, shots, "corrected", "History", "corrected by ben", "Hospital list of the dead")

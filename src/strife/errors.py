@@ -20,11 +20,13 @@ The exception tree::
      +-- RecordError             E6xx  exit 6   the record cannot do what was asked
           +-- RecordNotFoundError        E601   no incident has this id
           +-- RecordEditError            E602   a merge or split that cannot be done
+          +-- CorrectionError            E603   a field correction that cannot be made
           +-- AccountError               E610   an account cannot be made or used
                +-- NameTakenError        E611   another account has that name
                +-- SignInError           E612   a wrong name, password or API token
                +-- PermissionDeniedError E613   the account's role, or a missing CSRF token
-               +-- TooManyAttemptsError  E614   too many failed sign-ins; wait
+               +-- TooManyAttemptsError  E614   too many failed sign-ins or reset requests; wait
+               +-- ResetTokenError       E615   a password-reset link that is wrong, used or expired
 
 Problems inside one document are not exceptions: a stage records a
 :class:`~strife.document.Problem` with a ``W###`` code from :data:`WARNINGS`
@@ -282,6 +284,12 @@ class RecordEditError(RecordError):
     code = "E602"
 
 
+class CorrectionError(RecordError):
+    """A field correction that cannot be made: an unknown field, or a value out of its range."""
+
+    code = "E603"
+
+
 class AccountError(RecordError):
     """An account of ``strife serve`` cannot be made or used (a bad name, a short password)."""
 
@@ -307,6 +315,12 @@ class PermissionDeniedError(AccountError):
 
 
 class TooManyAttemptsError(AccountError):
-    """Too many failed sign-ins for one name from one address; wait for the window to pass."""
+    """Too many failed sign-ins (or reset requests) for one name from one address; wait."""
 
     code = "E614"
+
+
+class ResetTokenError(AccountError):
+    """A password-reset link that is unknown, already used or expired; ask for a new one."""
+
+    code = "E615"

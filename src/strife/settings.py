@@ -118,10 +118,14 @@ class Settings:
     login_window: float = _setting(
         900.0, "Web app: the window, in seconds, that login_attempts counts over."
     )
+    reset_lifetime: float = _setting(
+        3600.0,
+        "Web app: seconds a password-reset link stays valid; it also stops working once used.",
+    )
     public_url: str = _setting(
         "http://127.0.0.1:8000",
-        "Notifications: the address people reach `strife serve` at; mail and webhooks link "
-        "to pages under it.",
+        "Notifications: the address people reach `strife serve` at; mail, webhooks and "
+        "password-reset links point to pages under it.",
     )
     smtp_host: str = _setting(
         "",

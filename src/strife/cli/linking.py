@@ -1,4 +1,4 @@
-"""``strife link``: reports of one incident merged across articles; merges and splits by hand."""
+"""``strife link``: incidents across articles; merges, splits and field corrections by hand."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from strife.cli import DbOption, JsonOption, SetOption, _open_db, app, stderr, s
 from strife.settings import load_settings
 
 link_app = typer.Typer(
-    help="Link stored reports into events across articles (the default), or merge and split "
-    "events by hand.",
+    help="Link stored reports into events across articles (the default), or merge, split "
+    "and correct events by hand.",
     invoke_without_command=True,
     rich_markup_mode=None,
 )
@@ -117,4 +117,68 @@ def split(
     stdout.print(
         f"{len(record['reports'])} reports split from {escape(identifier)} into "
         f"{escape(record['id'])}"
+    )
+
+
+FieldArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="FIELD",
+        help="fatalities.best, fatalities.low, fatalities.high, injuries.best, injuries.low, "
+        "injuries.high, type (category/subtype), date.start, date.end, location.name, "
+        "location.coordinates (LAT,LON) or perpetrator.",
+    ),
+]
+
+
+@link_app.command()
+def correct(
+    identifier: Annotated[str, typer.Argument(metavar="ID", help="The event (ev-...).")],
+    field: FieldArgument,
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The right value.")],
+    db: DbOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Correct one field of event ID; the correction outlives re-ingest and re-linking.
+
+    The automatic value stays in the record beside it (`strife event ID --json`,
+    under corrections), and the history says who changed what, when and why.
+    """
+    _review(identifier, field, value, db=db, by=by, note=note, assignments=assignments)
+
+
+@link_app.command()
+def confirm(
+    identifier: Annotated[str, typer.Argument(metavar="ID", help="The event (ev-...).")],
+    field: FieldArgument,
+    db: DbOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+    assignments: SetOption = None,
+) -> None:
+    """Mark one field of event ID as checked by a person; its value then stays as it is."""
+    _review(identifier, field, None, db=db, by=by, note=note, assignments=assignments)
+
+
+def _review(
+    identifier: str,
+    field: str,
+    value: str | None,
+    *,
+    db: str | None,
+    by: str | None,
+    note: str | None,
+    assignments: list[str] | None,
+) -> None:
+    from strife.store.records import review_field
+
+    with _open_db(db, assignments) as repository:
+        record = review_field(repository, identifier, field, value, actor=by, note=note)
+    review = record["corrections"][field]
+    value_text, automatic = json.dumps(review["value"]), json.dumps(review["automatic"])
+    stdout.print(
+        f"{escape(record['id'])} {escape(field)} {review['action']}: "
+        f"{escape(value_text)} (automatic: {escape(automatic)})"
     )

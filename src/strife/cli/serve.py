@@ -46,7 +46,8 @@ def serve(
     Pages: the events (list, map, timeline of fatalities), each event with its
     claims, reports and history, each article with its claims highlighted, each
     source. Reading is open; the first account registered becomes the admin, who
-    makes others analysts (they may merge and split). Stop with Ctrl-C.
+    makes others analysts (they may merge, split and correct fields). Stop with
+    Ctrl-C.
     """
     import uvicorn
 

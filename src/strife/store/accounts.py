@@ -3,8 +3,11 @@
 Takes names and passwords from the web layer and answers with :class:`User`
 dataclasses; the web layer keeps sessions, CSRF tokens and the sign-in rate
 limit. Passwords are kept only as argon2id hashes (argon2-cffi's defaults, RFC
-9106's second recommended profile); API tokens only as their SHA-256 digest,
-which is enough for 256 random bits and lets a token be looked up by digest.
+9106's second recommended profile); API tokens and password-reset tokens only
+as their SHA-256 digest, which is enough for 256 random bits and lets a token be
+looked up by digest. A reset token is single-use and expires; using it sets the
+password, which changes the user's :attr:`User.stamp` and so ends every session
+signed in with the old one (API tokens stay: revoke them on the account page).
 """
 
 from __future__ import annotations
@@ -12,15 +15,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from strife.errors import AccountError, NameTakenError, SignInError
-from strife.store.models import ApiTokenRow, UserRow
+from strife.errors import AccountError, NameTakenError, ResetTokenError, SignInError
+from strife.store.models import ApiTokenRow, EmailAddressRow, PasswordResetRow, UserRow
 from strife.store.repository import Repository, _now
 
 if TYPE_CHECKING:
@@ -47,6 +50,9 @@ class User:
     name: str
     role: str
     created: datetime
+    #: Changes with the password hash: a session keeps the stamp it began with,
+    #: so a new password ends the sessions signed in with the old one.
+    stamp: str = field(default="", repr=False, compare=False)
 
     @property
     def can_edit(self) -> bool:
@@ -110,7 +116,9 @@ def authenticate(repository: Repository, name: str, password: str) -> User:
         raise SignInError("wrong name or password")
     if hasher.check_needs_rehash(row.password_hash):
         with repository._write() as session:
-            session.get_one(UserRow, row.id).password_hash = hasher.hash(password)
+            row = session.get_one(UserRow, row.id)
+            row.password_hash = hasher.hash(password)
+            return _user(row)  # with the new hash's stamp, which the session keeps
     return _user(row)
 
 
@@ -201,6 +209,62 @@ def user_for_token(repository: Repository, token: str) -> User:
         return _user(row)
 
 
+def request_password_reset(
+    repository: Repository, name: str, *, lifetime: float
+) -> tuple[str, str] | None:
+    """A new reset token for the account ``name``, valid ``lifetime`` seconds, and where to mail it.
+
+    Returns ``(email address, token)``, or None when no account has this name or
+    it has no email address (the caller answers the same either way). Only the
+    token's digest is stored.
+    """
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with repository._write() as session:
+        found = session.execute(
+            select(UserRow.id, EmailAddressRow.address)
+            .join(EmailAddressRow, EmailAddressRow.user_id == UserRow.id)
+            .where(UserRow.name == name)
+        ).first()
+        # Expired links are of no use to anyone: clear them while writing anyway.
+        session.execute(delete(PasswordResetRow).where(PasswordResetRow.expires_at <= now))
+        if found is None:
+            return None
+        user_id, address = found
+        session.add(
+            PasswordResetRow(
+                user_id=user_id,
+                digest=_digest(token),
+                created_at=now,
+                expires_at=now + timedelta(seconds=lifetime),
+            )
+        )
+    return address, token
+
+
+def reset_password(repository: Repository, token: str, password: str) -> User:
+    """Set a new password with a reset token; the token and the user's others stop working.
+
+    Raises:
+        AccountError: the password breaks the rules (the token stays valid).
+        ResetTokenError: the token is unknown, used or expired.
+    """
+    _check_password(password)
+    digest = _hasher().hash(password)
+    with repository._write() as session:
+        reset = session.scalar(
+            select(PasswordResetRow).where(PasswordResetRow.digest == _digest(token))
+        )
+        if reset is None or reset.expires_at <= _now():
+            raise ResetTokenError(
+                "this password-reset link is wrong, used or expired; ask for a new one"
+            )
+        row = session.get_one(UserRow, reset.user_id)
+        row.password_hash = digest
+        session.execute(delete(PasswordResetRow).where(PasswordResetRow.user_id == row.id))
+        return _user(row)
+
+
 def _check_name(name: str) -> None:
     if not NAME_PATTERN.fullmatch(name):
         raise AccountError(
@@ -233,7 +297,8 @@ def _hasher() -> PasswordHasher:
 
 
 def _user(row: UserRow) -> User:
-    return User(id=row.id, name=row.name, role=row.role, created=row.created_at)
+    stamp = hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
+    return User(id=row.id, name=row.name, role=row.role, created=row.created_at, stamp=stamp)
 
 
 __all__ = [
@@ -246,6 +311,8 @@ __all__ = [
     "list_tokens",
     "list_users",
     "register_user",
+    "request_password_reset",
+    "reset_password",
     "revoke_token",
     "set_role",
     "user_for_token",

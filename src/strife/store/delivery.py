@@ -41,8 +41,8 @@ BATCH = 500
 MAX_ERROR_CHARS = 500
 
 
-class DeliveryFailed(Exception):  # noqa: N818 - internal signal, never leaves this module
-    """One try failed; the message is stored on the delivery."""
+class DeliveryFailed(Exception):  # noqa: N818 - a signal to the sender, never shown as an error
+    """One try failed; the message is stored on the delivery (or logged, for a reset link)."""
 
 
 @dataclass(slots=True)
@@ -152,21 +152,33 @@ def _send(item: _Claimed, settings: Settings) -> None:
 
 
 def _send_email(item: _Claimed, settings: Settings) -> None:
+    assert item.address is not None
+    notification = item.notification
+    send_mail(
+        settings,
+        to=item.address,
+        subject=f"[strife] {notification['message']}",
+        body=f"{notification['message']}\n\n{settings.public_url.rstrip('/')}{notification['link']}"
+        f"\n\nYou get this because of your follows and watch rules in strife ({item.user}).\n",
+    )
+
+
+def send_mail(settings: Settings, *, to: str, subject: str, body: str) -> None:
+    """Mail one plain-text message through the ``smtp_*`` settings (notifications, reset links).
+
+    Raises:
+        DeliveryFailed: no mail server is set, or it could not be reached or refused the mail.
+    """
     import smtplib
     from email.message import EmailMessage
 
     if not settings.smtp_host:
         raise DeliveryFailed("no mail server: set smtp_host")
-    assert item.address is not None
-    notification = item.notification
     message = EmailMessage()
     message["From"] = settings.smtp_sender
-    message["To"] = item.address
-    message["Subject"] = f"[strife] {notification['message']}"[:200]
-    message.set_content(
-        f"{notification['message']}\n\n{settings.public_url.rstrip('/')}{notification['link']}\n\n"
-        f"You get this because of your follows and watch rules in strife ({item.user}).\n"
-    )
+    message["To"] = to
+    message["Subject"] = subject[:200]
+    message.set_content(body)
     try:
         with smtplib.SMTP(
             settings.smtp_host, settings.smtp_port, timeout=settings.notify_timeout
@@ -218,4 +230,11 @@ def _payload(row: NotificationRow) -> dict[str, Any]:
     }
 
 
-__all__ = ["SIGNATURE_HEADER", "DeliveryReport", "deliver_pending", "sign"]
+__all__ = [
+    "SIGNATURE_HEADER",
+    "DeliveryFailed",
+    "DeliveryReport",
+    "deliver_pending",
+    "send_mail",
+    "sign",
+]

@@ -6,10 +6,10 @@ an earlier version of its article; else scores it (``link.score``) against the
 reports of every incident that blocking lets through, joins the best incident
 at or above ``link_merge_threshold``, starts a new incident otherwise, and
 records the incidents that scored between the two thresholds as suggestions.
-Each join rewrites the incident's summary (``link.reconcile``) and adds a
-revision saying what changed and which article changed it. Reports are linked
-in batches, one transaction each, so a killed run loses at most one batch and
-the next run carries on from there.
+Each join rewrites the incident's summary (``link.reconcile``, then a person's
+field corrections over it) and adds a revision saying what changed and which
+article changed it. Reports are linked in batches, one transaction each, so a
+killed run loses at most one batch and the next run carries on from there.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from strife.link.reconcile import ReportFacts, summarize
 from strife.link.score import Limits, LinkScore, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
+from strife.store.corrections import apply_corrections
 from strife.store.models import (
     UNDATED,
     ArticleRow,
@@ -366,8 +367,16 @@ def refresh_incident(
     action: str,
     row: EventRow | None = None,
     actor: str | None = None,
+    note: str | None = None,
+    changes: dict[str, list[Any]] | None = None,
 ) -> None:
-    """Recompute an incident's summary from its reports and record what changed."""
+    """Recompute an incident's summary from its reports and record what changed.
+
+    A person's corrections are laid over the summary (``corrections.py``), so a
+    re-link or a new report never undoes them. ``changes`` replaces the computed
+    difference in the revision: a correction names its one field, not the whole
+    figure it sits in.
+    """
     reports = list(
         session.scalars(
             select(EventRow)
@@ -378,11 +387,14 @@ def refresh_incident(
     )
     before = incident.data or {}
     after = summarize([_facts(session, report) for report in reports]) if reports else {}
-    changes = {
-        name: [before.get(name), after.get(name)]
-        for name in TRACKED
-        if before.get(name) != after.get(name) and before
-    }
+    if after:
+        apply_corrections(session, incident.public_id, after)
+    if changes is None:
+        changes = {
+            name: [before.get(name), after.get(name)]
+            for name in TRACKED
+            if before.get(name) != after.get(name) and before
+        }
     _set_summary(incident, after, len(reports))
     now = _now()
     incident.updated_at = now
@@ -396,6 +408,7 @@ def refresh_incident(
                 event_id=row.id if row else None,
                 actor=actor,
                 changes=changes,
+                note=note,
             )
         )
 

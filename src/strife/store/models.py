@@ -276,6 +276,8 @@ class IncidentRevisionRow(Base):
     actor: Mapped[str | None] = mapped_column(Text)
     #: {field: [before, after]} for the summary fields that changed.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Why, as the person gave it (merges, splits, corrections).
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class LinkSuggestionRow(Base):
@@ -306,6 +308,29 @@ class LinkDecisionRow(Base):
     #: ``attach`` (the report belongs to the incident) or ``detach`` (it never does).
     action: Mapped[str] = mapped_column(String(16))
     incident_public_id: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class FieldCorrectionRow(Base):
+    """A person's correction or confirmation of one field of an incident.
+
+    Keyed by the incident's public id, as decisions are, so it outlives any
+    re-ingest or re-link that rebuilds the summary: ``linking.refresh_incident``
+    applies the latest row per field over the automatic value every time.
+    """
+
+    __tablename__ = "field_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_public_id: Mapped[str] = mapped_column(String(32), index=True)
+    #: A name of ``corrections.FIELDS``: ``fatalities.best``, ``date.start``...
+    field: Mapped[str] = mapped_column(String(32))
+    #: ``correct`` (a new value) or ``confirm`` (the value shown was checked).
+    action: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     actor: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
     note: Mapped[str | None] = mapped_column(Text)
@@ -345,6 +370,18 @@ class ApiTokenRow(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PasswordResetRow(Base):
+    """A password-reset link mailed to a user: only its SHA-256 is kept, until used or expired."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class CommentRow(Base):

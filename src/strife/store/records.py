@@ -4,13 +4,15 @@ An incident's summary (``IncidentRow.data``, written by ``linking``) is the
 record event of the strife/1 record: the fields of an event, reconciled across
 its reports, with every claim and every report. This module reads those, adds
 the id and times, and carries out a person's merges and splits, each kept as a
-decision that later linking honours.
+decision that later linking honours, and a person's field corrections, kept
+as rows that every later refresh lays over the automatic values.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -18,11 +20,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from strife.errors import RecordNotFoundError
+from strife.errors import CorrectionError, RecordNotFoundError
 from strife.locate.distance import km_between
+from strife.store.corrections import (
+    FIELDS,
+    check_consistent,
+    check_note,
+    field_value,
+    parse_value,
+)
 from strife.store.linking import live_incident, new_incident, refresh_incident
 from strife.store.models import (
     EventRow,
+    FieldCorrectionRow,
     IncidentRevisionRow,
     IncidentRow,
     LinkDecisionRow,
@@ -210,8 +220,8 @@ def merge_incidents(
             report.link_score = report.link_reasons = None
         moving.merged_into_id = into.id
         session.flush()
-        refresh_incident(session, moving, action="merged", actor=actor)
-        refresh_incident(session, into, action="merged", actor=actor)
+        refresh_incident(session, moving, action="merged", actor=actor, note=note)
+        refresh_incident(session, into, action="merged", actor=actor, note=note)
         target_id = into.public_id
     return get_record(repository, target_id)
 
@@ -254,15 +264,73 @@ def split_reports(
             reports[key].incident_id, reports[key].link_method = new.id, "manual"
             reports[key].link_score = reports[key].link_reasons = None
         session.flush()
-        refresh_incident(session, source, action="split", actor=actor)
-        refresh_incident(session, new, action="split", actor=actor)
+        refresh_incident(session, source, action="split", actor=actor, note=note)
+        refresh_incident(session, new, action="split", actor=actor, note=note)
         new_id = new.public_id
     return get_record(repository, new_id)
+
+
+def review_field(
+    repository: Repository,
+    public: str,
+    field: str,
+    value: str | None,
+    *,
+    actor: str | None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Correct one field of an incident to ``value``, or confirm what it shows (``value`` None).
+
+    The correction is kept as a row (who, when, field, old and new value, note)
+    that every later refresh of the incident lays over the automatic value, and
+    the incident gets a ``corrected`` or ``confirmed`` revision.
+
+    Raises:
+        RecordNotFoundError: no incident has this id.
+        CorrectionError: an unknown field, a value out of range, figures or dates out of order.
+    """
+    note = check_note(note)
+    with repository._write() as session:
+        incident = live_incident(session, _by_public_id(session, public))
+        if not incident.reports:
+            raise CorrectionError(f"{incident.public_id} has no reports left to correct")
+        shown = field_value(incident.data, field)
+        new = shown if value is None else parse_value(field, value)
+        if value is None and shown is None:
+            raise CorrectionError(f"{field} of {incident.public_id} is empty: correct it instead")
+        check_consistent(_with_value(incident.data, field, new))
+        session.add(
+            FieldCorrectionRow(
+                incident_public_id=incident.public_id,
+                field=field,
+                action="confirm" if value is None else "correct",
+                old_value=shown,
+                new_value=new,
+                actor=actor,
+                at=_now(),
+                note=note,
+            )
+        )
+        session.flush()
+        action = "confirmed" if value is None else "corrected"
+        refresh_incident(
+            session, incident, action=action, actor=actor, note=note, changes={field: [shown, new]}
+        )
+        live = incident.public_id
+    return get_record(repository, live)
+
+
+def _with_value(record: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
+    """A copy of ``record`` with ``field`` set to ``value`` (to check it before storing it)."""
+    changed = deepcopy(record)
+    FIELDS[field].write(changed, value)
+    return changed
 
 
 def _record(row: IncidentRow) -> dict[str, Any]:
     return {
         "id": row.public_id,
+        "corrections": {},  # a summary written before corrections existed has none
         **row.data,
         "created": row.created_at.isoformat(timespec="seconds"),
         "updated": row.updated_at.isoformat(timespec="seconds"),
@@ -334,6 +402,7 @@ def _revision(row: IncidentRevisionRow) -> dict[str, Any]:
         "article": row.article_id,
         "by": row.actor,
         "changes": row.changes,
+        "note": row.note,
     }
 
 
@@ -373,5 +442,6 @@ __all__ = [
     "get_record",
     "merge_incidents",
     "plot_records",
+    "review_field",
     "split_reports",
 ]

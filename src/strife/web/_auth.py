@@ -1,10 +1,12 @@
 """Who is asking, and may they: sessions, API tokens, CSRF tokens, the sign-in limit.
 
 The session is Starlette's signed cookie (itsdangerous; HttpOnly, SameSite=Lax),
-holding only the user's id and the CSRF token, never a password or a role: the
-role is read from the database on every request, so a changed role counts at
-once. A script sends ``Authorization: Bearer TOKEN`` instead and needs no CSRF
-token, since browsers never add that header by themselves.
+holding only the user's id, the stamp of their password hash and the CSRF token,
+never a password or a role: the user is read from the database on every
+request, so a changed role counts at once, and a changed password (a reset)
+ends every session that signed in with the old one. A script sends
+``Authorization: Bearer TOKEN`` instead and needs no CSRF token, since browsers
+never add that header by themselves.
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ CSRF_FIELD, CSRF_HEADER = "csrf", "x-csrf-token"
 
 
 class SignInLimiter:
-    """Failed sign-ins per (name, address) in a sliding window; more are refused.
+    """Failed sign-ins (or reset requests) per (name, address) in a sliding window; more refused.
 
     Kept in the server's memory: one ``strife serve`` process sees every attempt,
     and a restart forgets them, which costs an attacker a restart per window.
     """
 
-    def __init__(self, *, attempts: int, window: float) -> None:
-        self.attempts, self.window = attempts, window
+    def __init__(self, *, attempts: int, window: float, what: str = "failed sign-ins") -> None:
+        self.attempts, self.window, self.what = attempts, window, what
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -48,7 +50,7 @@ class SignInLimiter:
             if len(failures) >= self.attempts:
                 wait = int(failures[0] + self.window - time.monotonic()) + 1
                 raise TooManyAttemptsError(
-                    f"too many failed sign-ins for {name}; try again in {wait} seconds"
+                    f"too many {self.what} for {name}; try again in {wait} seconds"
                 )
 
     def failed(self, name: str, address: str) -> None:
@@ -95,8 +97,10 @@ def current_user(request: Request) -> User | None:
     else:
         user_id = request.session.get("user")
         user = get_user(repository, user_id) if isinstance(user_id, int) else None
+        if user is not None and request.session.get("stamp") != user.stamp:
+            user = None  # the password changed since this session signed in
         if user is None and user_id is not None:
-            request.session.clear()  # the account is gone
+            request.session.clear()  # the account is gone, or its password changed
     request.state.user = user
     return user
 
@@ -151,5 +155,6 @@ def sign_in(request: Request, user: User) -> None:
     """Start a new session for ``user``: a fresh CSRF token, nothing kept from before."""
     request.session.clear()
     request.session["user"] = user.id
+    request.session["stamp"] = user.stamp
     request.session["csrf"] = secrets.token_urlsafe(32)
     request.state.user = user

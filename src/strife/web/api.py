@@ -1,4 +1,4 @@
-"""The JSON API: the record's events, articles and sources, and merges and splits.
+"""The JSON API: the record's events, articles and sources; merges, splits and corrections.
 
 Each route calls the same store function as its page in ``pages.py`` and
 returns the store's dict as it is (record events are the strife/1 record
@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from strife.store.accounts import User
 from strife.store.overview import map_overview
-from strife.store.records import RecordQuery, find_records, get_record
+from strife.store.records import RecordQuery, find_records, get_record, review_field
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
 from strife.store.repository import Repository
@@ -51,6 +51,14 @@ class EventFilters:
 
 class MergeBody(BaseModel):
     into: str = Field(description="The event (ev-...) that takes this one's reports.")
+    note: str | None = Field(default=None, description="Why, for the history.")
+
+
+class ReviewBody(BaseModel):
+    field: str = Field(description="The field: fatalities.best, type, date.start... (docs/web.md).")
+    value: str | int | None = Field(
+        default=None, description="The corrected value; leave it out to confirm the value shown."
+    )
     note: str | None = Field(default=None, description="Why, for the history.")
 
 
@@ -202,6 +210,13 @@ def merge(identifier: str, body: MergeBody, user: EditorWriter, store: Store) ->
 @router.post("/events/{identifier}/split", summary="Move reports into a new event")
 def split(identifier: str, body: SplitBody, user: EditorWriter, store: Store) -> dict[str, Any]:
     return split_records(store, identifier, body.reports, actor=user.name, note=body.note)
+
+
+@router.post("/events/{identifier}/review", summary="Correct or confirm one field of this event")
+def review(identifier: str, body: ReviewBody, user: EditorWriter, store: Store) -> dict[str, Any]:
+    """The event as corrected; its ``corrections`` keep the automatic value beside the new one."""
+    value = None if body.value is None else str(body.value)
+    return review_field(store, identifier, body.field, value, actor=user.name, note=body.note)
 
 
 def _invalid(name: str, message: str) -> RequestValidationError:

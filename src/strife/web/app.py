@@ -101,6 +101,11 @@ def create_app(settings: Settings, *, db: str | None = None) -> FastAPI:
     app.state.limiter = SignInLimiter(
         attempts=settings.login_attempts, window=settings.login_window
     )
+    app.state.reset_limiter = SignInLimiter(
+        attempts=settings.login_attempts,
+        window=settings.login_window,
+        what="password-reset requests",
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.web_secret or secrets.token_urlsafe(32),

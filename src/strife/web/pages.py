@@ -1,4 +1,4 @@
-"""The HTML pages: events (list, map, timeline), an event, an article, sources.
+"""The HTML pages: events (list, map, timeline), an event and its review forms, an article, sources.
 
 Each page calls the same store function as its JSON route in ``api.py`` and
 renders the answer with a template from ``templates/`` (autoescaped). The only
@@ -14,9 +14,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from strife.errors import CorrectionError
+from strife.store.corrections import FIELDS, field_value
 from strife.store.discussion import list_comments
 from strife.store.overview import JSON_FILTERED_EVENTS, fatalities_per_day
-from strife.store.records import get_record
+from strife.store.records import get_record, review_field
 from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
 from strife.store.web_queries import article_texts, get_article, get_source, list_sources
@@ -68,6 +70,7 @@ def event_page(request: Request, identifier: str, store: Store) -> HTMLResponse:
         record=record,
         quotes=quotes,
         disputes=_disputes(record),
+        review=[(name, field.help, field_value(record, name)) for name, field in FIELDS.items()],
         comments=list_comments(store, "event", record["id"]),
     )
 
@@ -115,6 +118,27 @@ def split_form(
     user = require_editor(request)
     new = split_records(store, identifier, reports, actor=user.name, note=note or None)
     return RedirectResponse(f"/events/{new['id']}", status_code=303)
+
+
+@router.post("/events/{identifier}/review")
+def review_form(
+    request: Request,
+    identifier: str,
+    store: Store,
+    field: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """One field's form: ``action`` is ``correct`` (to ``value``) or ``confirm``."""
+    check_csrf(request, csrf)
+    user = require_editor(request)
+    if action not in {"correct", "confirm"}:
+        raise CorrectionError(f"unknown action {action!r}: correct or confirm")
+    given = value if action == "correct" else None
+    record = review_field(store, identifier, field, given, actor=user.name, note=note)
+    return RedirectResponse(f"/events/{record['id']}#history", status_code=303)
 
 
 def _disputes(record: dict[str, Any]) -> dict[str, dict[str, list[dict[str, Any]]]]:
