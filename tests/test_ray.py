@@ -104,7 +104,36 @@ def test_ray_stores_the_same_documents_as_the_local_engine(cluster: None, tmp_pa
     assert (on_ray["new"], on_ray["failed"]) == (local["new"], local["failed"]) == (5, 0)
     assert _stored(ray_db) == _stored(local_db)
     again = _ingest(str(pages), "--db", ray_db, "--engine", "ray")
-    assert (again["new"], again["unchanged"]) == (0, 5)
+    assert (again["new"], again["unchanged"], again["already_stored"]) == (0, 5, 5)
+
+
+def test_ray_extracts_only_the_pages_not_stored_yet_issue_7(cluster: None, tmp_path: Path) -> None:
+    """A run stopped halfway, run again, extracts the rest; a third run extracts nothing."""
+    import pyarrow.parquet as pq
+
+    records = _pages(6)
+    pages = _write_jsonl(tmp_path / "pages.jsonl", records[:3])  # the half stored before
+    db = str(tmp_path / "record.sqlite")
+    _ingest(str(pages), "--db", db, "--engine", "ray")
+    _write_jsonl(pages, records)
+
+    def run(name: str) -> tuple[dict[str, Any], list[str]]:
+        shards = tmp_path / name
+        summary = _ingest(str(pages), "--db", db, "--engine", "ray", "--shards", str(shards))
+        rows = pq.read_table(shards).to_pylist()
+        extracted = sorted(row["location"] for row in rows if row["document"] is not None)
+        assert all(row["raw"] is None for row in rows if row["already_stored"])
+        return summary, extracted
+
+    rest, rest_extracted = run("rest")
+    again, again_extracted = run("again")
+
+    assert rest["checked_stored"] is True
+    assert (rest["new"], rest["already_stored"], rest["unchanged"]) == (3, 3, 3)
+    assert rest_extracted == [f"{pages}#report-{index}" for index in (3, 4, 5)]
+    assert (again["new"], again["already_stored"], again["failed"]) == (0, 6, 0)
+    assert again_extracted == []
+    assert len(_stored(db)) == 6
 
 
 def test_ray_reads_parquet_pages(cluster: None, tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 Takes WARC, JSON Lines and Parquet inputs (local, or URIs pyarrow opens). Ray Data
 reads them in tasks (:mod:`strife.scale._pages`), cuts the pages into blocks of
 ``batch_size``, and maps the blocks with ``map_batches`` on a pool of actors that
-build the pipeline once each (:mod:`strife.scale._worker`). The driver takes the
+build the pipeline once each (:mod:`strife.scale._worker`) and pass over the pages
+the record holds already (:mod:`strife.scale._known`). The driver takes the
 results as they come (in input order) and writes them as Parquet shards, each page
 once (:mod:`strife.scale._shards`), reporting progress; then it stores the shards'
 pages with the same code as a local ingest (digest dedupe, revisions, one
@@ -26,6 +27,7 @@ from typing import Any
 from strife._ingest_work import usable_cores
 from strife.errors import SetupError
 from strife.ingest import IngestReport, IngestRunState, PageFailure
+from strife.scale._known import start_known_pages
 from strife.scale._pages import (
     PlannedInput,
     count_planned,
@@ -61,6 +63,8 @@ class RayReport:
     workers: int
     shards: str | None
     shard_files: int
+    #: Whether the workers passed over pages the record held (False: it was out of reach).
+    checked_stored: bool
     #: Rows that came back twice after a fault and were dropped (each page is kept once).
     repeated: int
     extract_seconds: float
@@ -73,6 +77,7 @@ class RayReport:
             "workers": self.workers,
             "shards": self.shards,
             "shard_files": self.shard_files,
+            "checked_stored": self.checked_stored,
             "repeated_rows_dropped": self.repeated,
             "extract_seconds": round(self.extract_seconds, 3),
         }
@@ -115,15 +120,19 @@ def ingest_with_ray(
     )
     with tempfile.TemporaryDirectory(prefix="strife-shards-") as scratch:
         ray, joined = _connect(address)
+        known = None
         try:
             size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)) - RESERVED_CPUS)
-            dataset = _dataset(planned, settings=settings, workers=size)
+            known = start_known_pages(ray, repository)
+            dataset = _dataset(planned, settings=settings, workers=size, known=known)
             writer = ShardWriter(shards or scratch)
             total = count_planned(planned)
             extract_seconds = _extract(dataset, writer, total=total, progress=progress)
         finally:
             if not joined:
                 ray.shutdown()
+            elif known is not None:  # a joined cluster outlives the run; its actor does not
+                ray.kill(known)
         _store(run, writer, settings=settings, progress=progress, total=writer.tally)
     report = run.report
     report.seconds = time.perf_counter() - started
@@ -134,6 +143,7 @@ def ingest_with_ray(
         workers=size,
         shards=shards,
         shard_files=len(writer.files),
+        checked_stored=known is not None,
         repeated=writer.tally.repeated,
         extract_seconds=extract_seconds,
     )
@@ -173,7 +183,9 @@ def _connect(address: str | None) -> tuple[Any, bool]:
     return ray, False
 
 
-def _dataset(planned: Sequence[PlannedInput], *, settings: Settings, workers: int) -> Any:
+def _dataset(
+    planned: Sequence[PlannedInput], *, settings: Settings, workers: int, known: Any | None
+) -> Any:
     """The Ray Data plan: read, cut into batches, extract on the actor pool."""
     import ray.data
 
@@ -202,7 +214,7 @@ def _dataset(planned: Sequence[PlannedInput], *, settings: Settings, workers: in
     batch = max(settings.batch_size, 1)
     return pages.repartition(target_num_rows_per_block=batch).map_batches(
         ExtractPages,
-        fn_constructor_kwargs={"settings": settings},
+        fn_constructor_kwargs={"settings": settings, "known": known},
         batch_size=batch,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers),
@@ -224,7 +236,11 @@ def _extract(
             for table in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
                 writer.write(table)
                 if progress is not None:
-                    counts = RunCounts(failed=writer.tally.failed)
+                    counts = RunCounts(
+                        unchanged=writer.tally.already_stored,
+                        already_stored=writer.tally.already_stored,
+                        failed=writer.tally.failed,
+                    )
                     done = writer.tally.pages + writer.tally.skipped
                     progress("extracting", counts, done, total)
     finally:
@@ -248,6 +264,8 @@ def _store(
         for page in pages:
             if page.skipped is not None:
                 run.report.skipped[page.skipped] += 1
+            elif page.already_stored:
+                run.report.counts.skip_stored()
             elif page.result is not None:
                 results.append(page.result)
         run.save(Batch(), results)
