@@ -153,6 +153,31 @@ def test_ray_reads_parquet_pages(cluster: None, tmp_path: Path) -> None:
     assert f"{tmp_path / 'pages.parquet'}#report-1" in locations
 
 
+def test_ray_names_parquet_pages_read_by_uri_with_their_uri_issue_7(
+    cluster: None, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    records = _pages(3)
+    del records[2]["id"]  # named by its file and a digest of its fields
+    pq.write_table(pa.Table.from_pylist(records[:2]), folder / "part-0.parquet")
+    pq.write_table(pa.Table.from_pylist(records[2:]), tmp_path / "single.parquet")
+    db = str(tmp_path / "record.sqlite")
+    folder_uri = folder.as_uri() + "/"  # a folder by URI, as s3://bucket/day/ would be
+    single_uri = (tmp_path / "single.parquet").as_uri()
+
+    summary = _ingest(folder_uri, single_uri, "--db", db, "--engine", "ray")
+
+    assert (summary["new"], summary["failed"]) == (3, 0)
+    locations = sorted(_stored(db))
+    assert locations[:2] == [f"{folder.as_uri()}/part-0.parquet#report-{i}" for i in (0, 1)]
+    assert locations[2].startswith(f"{single_uri}#")
+    assert all(location.startswith("file:///") for location in locations)
+
+
 def test_ray_lists_a_bad_page_in_the_errors_file_and_goes_on(cluster: None, tmp_path: Path) -> None:
     records = [*_pages(2), {"id": "blank", "text": "   "}, {"id": "no-body", "title": "x"}]
     pages = _write_jsonl(tmp_path / "pages.jsonl", records)

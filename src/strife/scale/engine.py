@@ -29,6 +29,7 @@ from strife.errors import SetupError
 from strife.ingest import IngestReport, IngestRunState, PageFailure
 from strife.scale._known import start_known_pages
 from strife.scale._pages import (
+    ParquetNames,
     PlannedInput,
     count_planned,
     parquet_pages,
@@ -203,13 +204,13 @@ def _dataset(
                 partial(read_records, settings=settings), batch_size=1, batch_format="pyarrow"
             )
         )
-    tables = [item.location for item in planned if item.kind == "parquet"]
-    if tables:
-        parts.append(
-            ray.data.read_parquet(tables, include_paths=True).map_batches(
-                partial(parquet_pages, settings=settings), batch_format="pyarrow"
-            )
-        )
+    # One read per Parquet input: each may be on its own filesystem, and its rows are
+    # named from its own URI (Ray gives their paths without the scheme).
+    for item in planned:
+        if item.kind == "parquet":
+            pages_of = partial(parquet_pages, settings=settings, names=ParquetNames(item.location))
+            read = ray.data.read_parquet(item.location, include_paths=True)
+            parts.append(read.map_batches(pages_of, batch_format="pyarrow"))
     pages = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     batch = max(settings.batch_size, 1)
     return pages.repartition(target_num_rows_per_block=batch).map_batches(
