@@ -13,8 +13,10 @@ The record grows by days at a constant rate of reports a day (as a backfill does
 so blocking should keep the candidates per report, and the time per report, flat as
 the record grows; linking unblocked would compare N²/2 pairs. Each size is also
 timed by quarter of its run: the last quarter links against a record four times the
-first's. Run as ``python -m strife.evaluate.link_scale [--db URL] [--per-day N]
-SIZE...``; it prints one JSON object per size.
+first's. Times are this process's CPU time (SQLite runs in it), beside the wall time:
+the machine is shared, and CPU time is what another run's load does not inflate.
+Run as ``python -m strife.evaluate.link_scale [--db URL] [--per-day N] SIZE...`` (one
+size per ``--db``); it prints one JSON object per size.
 """
 
 from __future__ import annotations
@@ -88,28 +90,31 @@ def measure_link_scale(
     from strife.store.repository import open_repository
 
     documents = synthetic_reports(reports, per_day=per_day, seed=seed)
-    marks: list[tuple[int, float]] = []
+    marks: list[tuple[int, float, float]] = []
     with (
         tempfile.TemporaryDirectory() as folder,
         open_repository(db or Path(folder) / "record.sqlite") as repository,
     ):
         for start in range(0, len(documents), 500):
             repository.save_documents(documents[start : start + 500])
-        marks.append((0, time.perf_counter()))
+        marks.append((0, time.perf_counter(), time.process_time()))
         with _counted_candidates() as candidates:
             linked = link_pending(
                 repository,
                 settings=settings,
-                progress=lambda done, total: marks.append((done, time.perf_counter())),
+                progress=lambda done, total: marks.append(
+                    (done, time.perf_counter(), time.process_time())
+                ),
             )
-    seconds = marks[-1][1] - marks[0][1]
+    seconds, cpu_seconds = marks[-1][1] - marks[0][1], marks[-1][2] - marks[0][2]
     return {
         "reports": linked.reports,
         "reports_per_day": per_day,
         "days": math.ceil(reports / per_day),
         "seconds": round(seconds, 2),
-        "ms_per_report": round(1000 * seconds / linked.reports, 3),
-        "ms_per_report_by_quarter": _by_quarter(marks),
+        "cpu_seconds": round(cpu_seconds, 2),
+        "cpu_ms_per_report": round(1000 * cpu_seconds / linked.reports, 3),
+        "cpu_ms_per_report_by_quarter": _by_quarter(marks),
         "candidates": candidates[0],
         "candidates_per_report": round(candidates[0] / linked.reports, 1),
         "unblocked_pairs": linked.reports * (linked.reports - 1) // 2,
@@ -252,12 +257,13 @@ def _counted_candidates() -> Iterator[list[int]]:
         linking._candidates = lookup
 
 
-def _by_quarter(marks: list[tuple[int, float]]) -> list[float]:
-    """Milliseconds per report in each quarter of the run (at the batches nearest its edges)."""
+def _by_quarter(marks: list[tuple[int, float, float]]) -> list[float]:
+    """CPU milliseconds per report in each quarter of the run (at the batches nearest its
+    edges)."""
     total = marks[-1][0]
     edges = [min(marks, key=lambda mark: abs(mark[0] - total * q / 4)) for q in range(5)]
     return [
-        round(1000 * (b[1] - a[1]) / (b[0] - a[0]), 3) if b[0] > a[0] else 0.0
+        round(1000 * (b[2] - a[2]) / (b[0] - a[0]), 3) if b[0] > a[0] else 0.0
         for a, b in itertools.pairwise(edges)
     ]
 
