@@ -169,12 +169,13 @@ def _ray_benchmark(fakes: Path, *, settings: Settings) -> Benchmark:
     report = benchmark_scale(fakes, settings=settings)
     return Benchmark(
         "ray",
-        "strife bench --ray (python -m strife.evaluate.scale)",
+        "strife bench --ray",
         f"all {report.n} FA-KES articles as one JSON Lines file, into fresh SQLite "
         "databases, the same input for every engine, without linking",
         _fingerprint(fakes),
         report,
         [
+            "python -m strife.evaluate.scale, in a fresh process. "
             "pages_per_second: the whole ingest (extraction and storing); "
             "extract_pages_per_second: the Ray extraction alone; worker_peak_rss_mb: the "
             "largest peak RSS of a Ray map actor (model and gazetteer included); "
