@@ -102,3 +102,39 @@ def test_evaluate_linking_on_the_dev_set() -> None:
             assert 0.0 <= report.systems[system][metric] <= 1.0
     assert report.systems["strife"]["b3_recall"] > 0.0
     assert report.systems["strife"]["pages_per_second"] > 0.0
+
+
+def test_link_scale_blocking_keeps_the_candidates_per_report_flat_as_the_record_grows() -> None:
+    """Four times the days at the same daily rate: nowhere near four times the candidates
+    per report, and far fewer than all pairs (issue 7: linking cost at scale)."""
+    from strife.evaluate.link_scale import measure_link_scale
+
+    small = measure_link_scale(300, per_day=15, settings=Settings())  # 20 days
+    large = measure_link_scale(1200, per_day=15, settings=Settings())  # 80 days
+
+    assert (small["reports"], large["reports"]) == (300, 1200)
+    assert min(large["joined"], large["new_incidents"]) > 0
+    # Unblocked, each report would meet 4 times as many; edge days (fewer neighbours)
+    # and the sample's spread over countries account for what growth there is.
+    assert large["candidates_per_report"] / small["candidates_per_report"] < 2
+    assert large["candidates"] < large["unblocked_pairs"] / 20
+
+
+def test_link_scale_reports_spread_over_countries_provinces_and_days() -> None:
+    from collections import Counter
+
+    from strife.evaluate.link_scale import synthetic_reports
+
+    documents = synthetic_reports(2000, per_day=100, seed=3)
+    events = [document.events[0] for document in documents]
+    countries = Counter(event.location["country"] for event in events if event.location)
+    provinces = {(e.location["country"], e.location["admin1"]) for e in events if e.location}
+    days = Counter(event.date["start"] for event in events if event.date)
+    published = [document.article.published for document in documents if document.article]
+
+    assert len(documents) == len({document.input.sha256 for document in documents}) == 2000
+    assert (len(countries) >= 25, len(provinces) >= 150, len(days)) == (True, True, 20)
+    top = countries.most_common(1)[0][1]
+    assert 0.1 < top / sum(countries.values()) < 0.4  # a few countries lead, none is all
+    assert 0.01 < (2000 - sum(countries.values())) / 2000 < 0.06  # the unplaced share
+    assert published == sorted(published)  # stored, so linked, in publication order

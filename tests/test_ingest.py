@@ -192,6 +192,36 @@ def test_ingest_commits_each_batch(
     assert (_summary(rerun)["unchanged"], _summary(rerun)["new"]) == (2, 3)
 
 
+def test_ingest_extracts_only_the_pages_not_stored_yet_issue_7(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A half-done run, run again, extracts the rest; a run after that extracts nothing."""
+    from strife.pipeline import Pipeline
+
+    real = Pipeline.run_batch
+    extracted: list[str] = []
+
+    def counting(self: Pipeline, documents: list[Any], **kwargs: Any) -> Any:
+        extracted.extend(Path(document.input.location).name for document in documents)
+        return real(self, documents, **kwargs)
+
+    _write_pages(tmp_path / "pages", 2)
+    first = _invoke("ingest", str(tmp_path / "pages"), "--db", db, "--json", "--workers", "1")
+    _write_pages(tmp_path / "pages", 3, start=2)
+    monkeypatch.setattr(Pipeline, "run_batch", counting)
+    options = ["--db", db, "--json", "--workers", "1", "--set", "batch_size=2"]
+
+    rest = _summary(_invoke("ingest", str(tmp_path / "pages"), *options))
+    rest_extracted, extracted[:] = list(extracted), []
+    again = _summary(_invoke("ingest", str(tmp_path / "pages"), *options))
+
+    assert _summary(first)["new"] == 2
+    assert (rest["new"], rest["already_stored"], rest["unchanged"]) == (3, 2, 2)
+    assert rest_extracted == [f"report-{index:03d}.html" for index in (2, 3, 4)]
+    assert (again["new"], again["already_stored"]) == (0, 5)
+    assert extracted == []
+
+
 def test_events_command_filters_and_prints_json_lines(tmp_path: Path, db: str) -> None:
     _write_pages(tmp_path / "pages", 4)
     assert _invoke("ingest", str(tmp_path / "pages"), "--db", db).exit_code == 0

@@ -104,7 +104,36 @@ def test_ray_stores_the_same_documents_as_the_local_engine(cluster: None, tmp_pa
     assert (on_ray["new"], on_ray["failed"]) == (local["new"], local["failed"]) == (5, 0)
     assert _stored(ray_db) == _stored(local_db)
     again = _ingest(str(pages), "--db", ray_db, "--engine", "ray")
-    assert (again["new"], again["unchanged"]) == (0, 5)
+    assert (again["new"], again["unchanged"], again["already_stored"]) == (0, 5, 5)
+
+
+def test_ray_extracts_only_the_pages_not_stored_yet_issue_7(cluster: None, tmp_path: Path) -> None:
+    """A run stopped halfway, run again, extracts the rest; a third run extracts nothing."""
+    import pyarrow.parquet as pq
+
+    records = _pages(6)
+    pages = _write_jsonl(tmp_path / "pages.jsonl", records[:3])  # the half stored before
+    db = str(tmp_path / "record.sqlite")
+    _ingest(str(pages), "--db", db, "--engine", "ray")
+    _write_jsonl(pages, records)
+
+    def run(name: str) -> tuple[dict[str, Any], list[str]]:
+        shards = tmp_path / name
+        summary = _ingest(str(pages), "--db", db, "--engine", "ray", "--shards", str(shards))
+        rows = pq.read_table(shards).to_pylist()
+        extracted = sorted(row["location"] for row in rows if row["document"] is not None)
+        assert all(row["raw"] is None for row in rows if row["already_stored"])
+        return summary, extracted
+
+    rest, rest_extracted = run("rest")
+    again, again_extracted = run("again")
+
+    assert rest["checked_stored"] is True
+    assert (rest["new"], rest["already_stored"], rest["unchanged"]) == (3, 3, 3)
+    assert rest_extracted == [f"{pages}#report-{index}" for index in (3, 4, 5)]
+    assert (again["new"], again["already_stored"], again["failed"]) == (0, 6, 0)
+    assert again_extracted == []
+    assert len(_stored(db)) == 6
 
 
 def test_ray_reads_parquet_pages(cluster: None, tmp_path: Path) -> None:
@@ -122,6 +151,31 @@ def test_ray_reads_parquet_pages(cluster: None, tmp_path: Path) -> None:
     locations = set(_stored(db))
     assert "https://news.example/homs-station" in locations
     assert f"{tmp_path / 'pages.parquet'}#report-1" in locations
+
+
+def test_ray_names_parquet_pages_read_by_uri_with_their_uri_issue_7(
+    cluster: None, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    records = _pages(3)
+    del records[2]["id"]  # named by its file and a digest of its fields
+    pq.write_table(pa.Table.from_pylist(records[:2]), folder / "part-0.parquet")
+    pq.write_table(pa.Table.from_pylist(records[2:]), tmp_path / "single.parquet")
+    db = str(tmp_path / "record.sqlite")
+    folder_uri = folder.as_uri() + "/"  # a folder by URI, as s3://bucket/day/ would be
+    single_uri = (tmp_path / "single.parquet").as_uri()
+
+    summary = _ingest(folder_uri, single_uri, "--db", db, "--engine", "ray")
+
+    assert (summary["new"], summary["failed"]) == (3, 0)
+    locations = sorted(_stored(db))
+    assert locations[:2] == [f"{folder.as_uri()}/part-0.parquet#report-{i}" for i in (0, 1)]
+    assert locations[2].startswith(f"{single_uri}#")
+    assert all(location.startswith("file:///") for location in locations)
 
 
 def test_ray_lists_a_bad_page_in_the_errors_file_and_goes_on(cluster: None, tmp_path: Path) -> None:

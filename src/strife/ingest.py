@@ -144,7 +144,7 @@ class IngestRunState:
                 assert item.error is not None
                 self.fail(item.location, item.error)
             elif self._known(item.document.input.sha256):
-                self.report.counts.unchanged += 1  # stored already: no stage runs on it
+                self.report.counts.skip_stored()  # no stage runs on it
             else:
                 self.queued.add(item.document.input.sha256)
                 batch.add(item.document, item.published)

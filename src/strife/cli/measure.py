@@ -143,6 +143,14 @@ def bench(
     allow_lower: Annotated[
         bool, typer.Option("--allow-lower", help="With --set-floors, let a floor go down.")
     ] = False,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Also time ingest on a local Ray cluster (1 worker, then one per core) "
+            "against the local processes: about a minute more; needs strife[ray].",
+        ),
+    ] = False,
     assignments: SetOption = None,
 ) -> None:
     """Run every benchmark whose data is present; record it; fail below a floor.
@@ -161,6 +169,7 @@ def bench(
         shared,
         settings=settings,
         progress=lambda name: stderr.print(f"strife: running {escape(name)}"),
+        ray=ray,
     )
     if not results:
         stderr.print(f"strife: error: no benchmark data under {escape(str(shared))} [E100]")

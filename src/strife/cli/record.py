@@ -222,9 +222,10 @@ def ingest(
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
     else:
-        table = Table("pages", "new", "unchanged", "revised", "failed", "seconds", "pages/s")
+        shown = ("pages", "new", "unchanged", "already_stored", "revised", "failed")
+        table = Table(*(key.replace("_", " ") for key in shown), "seconds", "pages/s")
         table.add_row(
-            *(f"{summary[key]:,}" for key in ("pages", "new", "unchanged", "revised", "failed")),
+            *(f"{summary[key]:,}" for key in shown),
             f"{report.seconds:.1f}",
             f"{summary['pages_per_second'] or 0:.1f}",
         )
@@ -254,7 +255,11 @@ def _errors_file(path: Path | None) -> Iterator[IO[str] | None]:
 
 
 def _tally(counts: Any) -> str:
+    # Pages stored already are found before extraction, except a page that comes twice
+    # in one run (its second copy is found unchanged only when stored): shown apart.
+    repeated = counts.unchanged - counts.already_stored
+    again = f"unchanged {repeated} · " if repeated else ""
     return (
-        f"new {counts.new} · unchanged {counts.unchanged} · revised {counts.revised} · "
-        f"failed {counts.failed}"
+        f"new {counts.new} · already stored {counts.already_stored} · {again}"
+        f"revised {counts.revised} · failed {counts.failed}"
     )

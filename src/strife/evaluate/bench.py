@@ -111,9 +111,17 @@ class FloorCheck:
 
 
 def run_benchmarks(
-    shared: Path, *, settings: Settings, progress: Callable[[str], None] | None = None
+    shared: Path,
+    *,
+    settings: Settings,
+    progress: Callable[[str], None] | None = None,
+    ray: bool = False,
 ) -> list[Benchmark]:
-    """Run each benchmark whose data is under ``shared``; skip the others."""
+    """Run each benchmark whose data is under ``shared``; skip the others.
+
+    ``ray``: also time the Ray engine against the local processes (opt-in: it takes
+    about a minute more and needs the ``ray`` extra).
+    """
     results = []
     seed = shared / "seed" / f"{SEED_NAME}.txt"
     if seed.exists():
@@ -148,7 +156,33 @@ def run_benchmarks(
         if progress:
             progress("ingest")
         results.append(_ingest_benchmark(fakes, settings=settings))
+        if ray:
+            if progress:
+                progress("ray")
+            results.append(_ray_benchmark(fakes, settings=settings))
     return results
+
+
+def _ray_benchmark(fakes: Path, *, settings: Settings) -> Benchmark:
+    from strife.evaluate.scale import benchmark_scale
+
+    report = benchmark_scale(fakes, settings=settings)
+    return Benchmark(
+        "ray",
+        "strife bench --ray",
+        f"all {report.n} FA-KES articles as one JSON Lines file, into fresh SQLite "
+        "databases, the same input for every engine, without linking",
+        _fingerprint(fakes),
+        report,
+        [
+            "python -m strife.evaluate.scale, in a fresh process. "
+            "pages_per_second: the whole ingest (extraction and storing); "
+            "extract_pages_per_second: the Ray extraction alone; worker_peak_rss_mb: the "
+            "largest peak RSS of a Ray map actor (model and gazetteer included); "
+            "scaling_efficiency: the rate with every core's worker over the 1-worker rate "
+            "times the workers; the local cluster is started once, not timed"
+        ],
+    )
 
 
 def _ingest_benchmark(fakes: Path, *, settings: Settings) -> Benchmark:

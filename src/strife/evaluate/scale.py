@@ -10,7 +10,7 @@ extraction alone. A worker's memory is the peak resident size (VmHWM) of the Ray
 actors' processes, read from /proc while they work.
 
 Run it as ``python -m strife.evaluate.scale FAKES_CSV``; it prints one JSON object.
-It needs the ``ray`` extra.
+``strife bench --ray`` runs it too (:func:`benchmark_scale`). It needs the ``ray`` extra.
 """
 
 from __future__ import annotations
@@ -18,14 +18,57 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from strife.errors import SetupError
+from strife.evaluate import EvalReport
 from strife.settings import Settings, load_settings
 from strife.store.repository import RunCounts
+
+
+def benchmark_scale(fakes_csv: Path, *, settings: Settings) -> EvalReport:
+    """:func:`measure_scale` in a fresh process, as a bench report (one system per engine).
+
+    The process reads its settings as the CLI does, not from ``settings``: a benchmark
+    measures the defaults.
+
+    Raises:
+        SetupError: Ray is not installed.
+    """
+    from importlib.util import find_spec
+
+    if find_spec("ray") is None:
+        raise SetupError("the Ray benchmark needs Ray: pip install 'strife[ray]'", source="--ray")
+    started = time.perf_counter()
+    probe = subprocess.run(
+        [sys.executable, "-m", "strife.evaluate.scale", str(fakes_csv)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(probe.stdout)
+    systems: dict[str, dict[str, float]] = {
+        "local_processes": {
+            "pages_per_second": result["local_processes_pages_per_second"],
+            "workers": result["cores"],
+        }
+    }
+    for workers, run in result["ray"].items():
+        systems[f"ray_{workers}_workers"] = {
+            "pages_per_second": run["pages_per_second"],
+            "extract_pages_per_second": run["extract_pages_per_second"],
+            "worker_peak_rss_mb": run["worker_peak_rss_mb"],
+            "workers": int(workers),
+        }
+    systems[f"ray_{result['cores']}_workers"]["scaling_efficiency"] = result[
+        "ray_scaling_efficiency"
+    ]
+    return EvalReport("ray", result["pages"], time.perf_counter() - started, systems)
 
 
 def measure_scale(fakes_csv: Path, *, settings: Settings) -> dict[str, Any]:

@@ -118,7 +118,29 @@ def read_records(batch: Any, *, settings: Settings) -> Iterator[Any]:
         yield chunk.table()
 
 
-def parquet_pages(batch: Any, *, settings: Settings) -> Any:
+class ParquetNames:
+    """The name of each file of one Parquet input, as the input gives it.
+
+    ``ray.data.read_parquet`` gives a row's file as its path on the filesystem,
+    without the URI's scheme and host (``bucket/day/part-0.parquet`` for
+    ``s3://bucket/day/``): the input's own prefix is put back, so a page read by URI
+    is named by URI (issue 7).
+    """
+
+    def __init__(self, location: str) -> None:
+        self.location = location.rstrip("/")
+        self.base = self.location
+        if _is_uri(location):
+            _, self.base = _open_filesystem(location)
+
+    def name(self, path: str) -> str:
+        """``path``, as Ray Data gives it, named after the input."""
+        if path.startswith(self.base):
+            return self.location + path[len(self.base) :]
+        return path
+
+
+def parquet_pages(batch: Any, *, settings: Settings, names: ParquetNames) -> Any:
     """Rows of Parquet page files (``html`` or ``text``, ``url``, ``id``, ``published``)
     as page rows, read as JSON Lines records are; a Ray ``map_batches`` function.
 
@@ -129,7 +151,7 @@ def parquet_pages(batch: Any, *, settings: Settings) -> Any:
     chunk = _Chunk()
     present = [name for name in PARQUET_FIELDS if name in batch.column_names]
     for row in batch.select([*present, "path"]).to_pylist():
-        path = row.pop("path")
+        path = names.name(row.pop("path"))
         record = {name: _json_value(value) for name, value in row.items() if value is not None}
         line = json.dumps(record, sort_keys=True)
         digest = hashlib.sha256(line.encode("utf-8")).hexdigest()[:16]

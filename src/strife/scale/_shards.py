@@ -5,7 +5,8 @@ drops any row whose page key was already written (a task Ray ran again after a f
 returns its pages a second time), and appends the rest to ``pages-NNNNN.parquet``
 files of at most :data:`SHARD_ROWS` rows, on any filesystem pyarrow writes. Reading
 them back gives each page as a :class:`~strife.pipeline.PageResult` (its raw bytes
-restored, for the store) or as a record passed over. The store is left to the engine.
+restored, for the store), as a page the record held already, or as a record passed
+over. The store is left to the engine.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ def shard_schema() -> Any:
     """The pyarrow schema of a shard file."""
     import pyarrow as pa
 
-    types = {"is_url": pa.bool_(), "raw": pa.binary(), "events": pa.int32()}
+    types = {
+        "is_url": pa.bool_(),
+        "raw": pa.binary(),
+        "events": pa.int32(),
+        "already_stored": pa.bool_(),
+    }
     return pa.schema([pa.field(name, types.get(name, pa.string())) for name in SHARD_COLUMNS])
 
 
@@ -41,6 +47,8 @@ class ShardTally:
     pages: int = 0
     failed: int = 0
     skipped: int = 0
+    #: Pages not extracted: the record held their bytes already (counted in ``pages``).
+    already_stored: int = 0
     #: Rows dropped because their page key was written already (a task run twice).
     repeated: int = 0
 
@@ -76,6 +84,7 @@ class ShardWriter:
             else:
                 self.tally.pages += 1
                 self.tally.failed += row["error_code"] is not None
+                self.tally.already_stored += bool(row["already_stored"])
 
     def close(self) -> None:
         if self._writer is not None:
@@ -101,10 +110,12 @@ class ShardWriter:
 
 @dataclass(slots=True)
 class ShardPage:
-    """One row of a shard read back: a page's result, or a record passed over."""
+    """One row of a shard read back: a page's result, a page stored already, or a record
+    passed over."""
 
     result: PageResult | None = None
     skipped: str | None = None
+    already_stored: bool = False
 
 
 def read_shards(writer: ShardWriter, *, batch_size: int) -> Iterator[list[ShardPage]]:
@@ -120,6 +131,8 @@ def read_shards(writer: ShardWriter, *, batch_size: int) -> Iterator[list[ShardP
 def _shard_page(row: dict[str, Any]) -> ShardPage:
     if row["skipped"] is not None:
         return ShardPage(skipped=row["skipped"])
+    if row["already_stored"]:
+        return ShardPage(already_stored=True)
     location = row["location"]
     if row["document"] is None:
         wire = {

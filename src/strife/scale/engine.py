@@ -3,7 +3,8 @@
 Takes WARC, JSON Lines and Parquet inputs (local, or URIs pyarrow opens). Ray Data
 reads them in tasks (:mod:`strife.scale._pages`), cuts the pages into blocks of
 ``batch_size``, and maps the blocks with ``map_batches`` on a pool of actors that
-build the pipeline once each (:mod:`strife.scale._worker`). The driver takes the
+build the pipeline once each (:mod:`strife.scale._worker`) and pass over the pages
+the record holds already (:mod:`strife.scale._known`). The driver takes the
 results as they come (in input order) and writes them as Parquet shards, each page
 once (:mod:`strife.scale._shards`), reporting progress; then it stores the shards'
 pages with the same code as a local ingest (digest dedupe, revisions, one
@@ -26,7 +27,9 @@ from typing import Any
 from strife._ingest_work import usable_cores
 from strife.errors import SetupError
 from strife.ingest import IngestReport, IngestRunState, PageFailure
+from strife.scale._known import start_known_pages
 from strife.scale._pages import (
+    ParquetNames,
     PlannedInput,
     count_planned,
     parquet_pages,
@@ -61,6 +64,8 @@ class RayReport:
     workers: int
     shards: str | None
     shard_files: int
+    #: Whether the workers passed over pages the record held (False: it was out of reach).
+    checked_stored: bool
     #: Rows that came back twice after a fault and were dropped (each page is kept once).
     repeated: int
     extract_seconds: float
@@ -73,6 +78,7 @@ class RayReport:
             "workers": self.workers,
             "shards": self.shards,
             "shard_files": self.shard_files,
+            "checked_stored": self.checked_stored,
             "repeated_rows_dropped": self.repeated,
             "extract_seconds": round(self.extract_seconds, 3),
         }
@@ -115,15 +121,19 @@ def ingest_with_ray(
     )
     with tempfile.TemporaryDirectory(prefix="strife-shards-") as scratch:
         ray, joined = _connect(address)
+        known = None
         try:
             size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)) - RESERVED_CPUS)
-            dataset = _dataset(planned, settings=settings, workers=size)
+            known = start_known_pages(ray, repository)
+            dataset = _dataset(planned, settings=settings, workers=size, known=known)
             writer = ShardWriter(shards or scratch)
             total = count_planned(planned)
             extract_seconds = _extract(dataset, writer, total=total, progress=progress)
         finally:
             if not joined:
                 ray.shutdown()
+            elif known is not None:  # a joined cluster outlives the run; its actor does not
+                ray.kill(known)
         _store(run, writer, settings=settings, progress=progress, total=writer.tally)
     report = run.report
     report.seconds = time.perf_counter() - started
@@ -134,6 +144,7 @@ def ingest_with_ray(
         workers=size,
         shards=shards,
         shard_files=len(writer.files),
+        checked_stored=known is not None,
         repeated=writer.tally.repeated,
         extract_seconds=extract_seconds,
     )
@@ -173,7 +184,9 @@ def _connect(address: str | None) -> tuple[Any, bool]:
     return ray, False
 
 
-def _dataset(planned: Sequence[PlannedInput], *, settings: Settings, workers: int) -> Any:
+def _dataset(
+    planned: Sequence[PlannedInput], *, settings: Settings, workers: int, known: Any | None
+) -> Any:
     """The Ray Data plan: read, cut into batches, extract on the actor pool."""
     import ray.data
 
@@ -191,18 +204,18 @@ def _dataset(planned: Sequence[PlannedInput], *, settings: Settings, workers: in
                 partial(read_records, settings=settings), batch_size=1, batch_format="pyarrow"
             )
         )
-    tables = [item.location for item in planned if item.kind == "parquet"]
-    if tables:
-        parts.append(
-            ray.data.read_parquet(tables, include_paths=True).map_batches(
-                partial(parquet_pages, settings=settings), batch_format="pyarrow"
-            )
-        )
+    # One read per Parquet input: each may be on its own filesystem, and its rows are
+    # named from its own URI (Ray gives their paths without the scheme).
+    for item in planned:
+        if item.kind == "parquet":
+            pages_of = partial(parquet_pages, settings=settings, names=ParquetNames(item.location))
+            read = ray.data.read_parquet(item.location, include_paths=True)
+            parts.append(read.map_batches(pages_of, batch_format="pyarrow"))
     pages = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     batch = max(settings.batch_size, 1)
     return pages.repartition(target_num_rows_per_block=batch).map_batches(
         ExtractPages,
-        fn_constructor_kwargs={"settings": settings},
+        fn_constructor_kwargs={"settings": settings, "known": known},
         batch_size=batch,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers),
@@ -224,7 +237,11 @@ def _extract(
             for table in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
                 writer.write(table)
                 if progress is not None:
-                    counts = RunCounts(failed=writer.tally.failed)
+                    counts = RunCounts(
+                        unchanged=writer.tally.already_stored,
+                        already_stored=writer.tally.already_stored,
+                        failed=writer.tally.failed,
+                    )
                     done = writer.tally.pages + writer.tally.skipped
                     progress("extracting", counts, done, total)
     finally:
@@ -248,6 +265,8 @@ def _store(
         for page in pages:
             if page.skipped is not None:
                 run.report.skipped[page.skipped] += 1
+            elif page.already_stored:
+                run.report.counts.skip_stored()
             elif page.result is not None:
                 results.append(page.result)
         run.save(Batch(), results)

@@ -272,6 +272,19 @@ def _candidates(session: Session, row: EventRow, limits: Limits) -> Iterable[Eve
         statement = statement.where(
             or_(EventRow.country == row.country, EventRow.country.is_(None))
         )
+    if row.admin1:
+        # score_pair never links reports of two different provinces: leave them in the
+        # database rather than load each one to be refused (most of a busy country's
+        # reports; BENCHMARKS.md, linking at scale). This article's own reports stay,
+        # so their incidents still count as siblings.
+        statement = statement.where(
+            or_(
+                EventRow.admin1 == row.admin1,
+                EventRow.admin1.is_(None),
+                EventRow.admin1 == "",
+                EventRow.article_id == row.article_id,
+            )
+        )
     return session.scalars(statement)
 
 

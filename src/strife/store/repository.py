@@ -114,14 +114,23 @@ class RunCounts:
     unchanged: int = 0
     revised: int = 0
     failed: int = 0
+    #: Of the ``unchanged``: pages found stored before any stage ran on them (not
+    #: extracted again). Not kept in the run's row: ``unchanged`` holds them.
+    already_stored: int = 0
 
     def add(self, outcome: str, n: int = 1) -> None:
         setattr(self, outcome, getattr(self, outcome) + n)
+
+    def skip_stored(self) -> None:
+        """Count a page whose bytes were stored already, passed over before extraction."""
+        self.unchanged += 1
+        self.already_stored += 1
 
     def to_dict(self) -> dict[str, int]:
         return {
             "new": self.new,
             "unchanged": self.unchanged,
+            "already_stored": self.already_stored,
             "revised": self.revised,
             "failed": self.failed,
         }
