@@ -239,7 +239,11 @@ class _Linker:
             return sibling_bar if incident in siblings else 0.0
 
         ranked = sorted(
-            ((s, i) for i, (s, _) in best.items() if i not in refused and s.total >= bar(i)),
+            (
+                (s, i)
+                for i, (s, _) in best.items()
+                if i not in refused and s.total >= bar(i) and self._near_incident(session, mine, i)
+            ),
             key=lambda pair: -pair[0].total,
         )
         merge, suggest = self.settings.link_merge_threshold, self.settings.link_suggest_threshold
@@ -248,6 +252,22 @@ class _Linker:
         top = ranked[:MAX_SUGGESTIONS]
         band = [(session.get_one(IncidentRow, i), s) for s, i in top if s.total >= suggest]
         return None, None, band[:MAX_SUGGESTIONS]
+
+    def _near_incident(self, session: Session, mine: Report, incident_id: int) -> bool:
+        """Within the date window of the incident's own date, not only of one of its reports.
+
+        Reports join an incident through their best-scoring report, so without this a run
+        of formulaic daily reports ("a rocket attack kills N in Aleppo") chains day to day.
+        """
+        incident = session.get_one(IncidentRow, incident_id)
+        if incident.date_start is None or mine.start is None:
+            return True
+        window = timedelta(days=self.limits.window_days)
+        incident_end = incident.date_end or incident.date_start
+        return (
+            mine.start <= incident_end + window
+            and (mine.end or mine.start) >= incident.date_start - window
+        )
 
 
 def _candidates(session: Session, row: EventRow, limits: Limits) -> Iterable[EventRow]:
@@ -291,6 +311,7 @@ def _report(row: EventRow) -> Report:
         admin1=row.admin1,
         place=row.place,
         precision=location.get("precision"),
+        place_basis=location.get("basis"),
         lat=row.lat,
         lon=row.lon,
         fatalities=row.fatalities_best,
