@@ -24,7 +24,8 @@ from strife.link.reconcile import ReportFacts, summarize
 from strife.link.score import Limits, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
-from strife.store.linking import link_pending, report_incidents
+from strife.store.linking import _nearest_toll, link_pending, report_incidents
+from strife.store.models import IncidentRow
 from strife.store.records import (
     RecordQuery,
     changes_since,
@@ -316,6 +317,15 @@ def test_other_provinces_block_only_places_the_reports_name_themselves() -> None
     )
     assert result is not None
     assert result.parts["place"] == 0.0
+
+
+def test_a_toll_is_compared_with_the_nearest_of_its_incidents_figures() -> None:
+    first = _report(fatalities=12)
+    incident = IncidentRow(fatalities_low=12, fatalities_best=15, fatalities_high=40)
+
+    assert _nearest_toll(first, incident, 38).fatalities == 40
+    assert _nearest_toll(first, incident, 11).fatalities == 12
+    assert _nearest_toll(first, incident, None) == first
 
 
 def test_report_terms_use_the_lead_only_for_events_told_there() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -226,7 +226,10 @@ class _Linker:
             assert other.incident_id is not None
             if other.article_id == row.article_id:
                 siblings.add(other.incident_id)
-            scored = score_pair(mine, _report(other), idf=idf, limits=self.limits)
+            theirs = _nearest_toll(
+                _report(other), session.get_one(IncidentRow, other.incident_id), mine.fatalities
+            )
+            scored = score_pair(mine, theirs, idf=idf, limits=self.limits)
             if scored is None:
                 continue
             if other.incident_id not in best or scored.total > best[other.incident_id][0].total:
@@ -318,6 +321,28 @@ def _report(row: EventRow) -> Report:
         perpetrators=perpetrators,
         terms=row.terms or {},
     )
+
+
+def _nearest_toll(theirs: Report, incident: IncidentRow, toll: int | None) -> Report:
+    """``theirs`` with the toll nearest ``toll`` among its own and its incident's low, best, high.
+
+    Tolls rise over days and sources differ, so one incident's reports span a range: a
+    report of the risen toll agrees with the incident even where its first report does not.
+    """
+    tolls = [
+        t
+        for t in (
+            theirs.fatalities,
+            incident.fatalities_low,
+            incident.fatalities_best,
+            incident.fatalities_high,
+        )
+        if t
+    ]
+    if not toll or not tolls:
+        return theirs
+    nearest = min(tolls, key=lambda t: max(t, toll) / min(t, toll))
+    return replace(theirs, fatalities=nearest)
 
 
 def _detached(session: Session, key: str) -> set[int]:
