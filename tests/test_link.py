@@ -24,7 +24,8 @@ from strife.link.reconcile import ReportFacts, summarize
 from strife.link.score import Limits, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
-from strife.store.linking import link_pending, report_incidents
+from strife.store.linking import _nearest_toll, link_pending, report_incidents
+from strife.store.models import IncidentRow
 from strife.store.records import (
     RecordQuery,
     changes_since,
@@ -351,6 +352,29 @@ def test_a_city_named_like_its_province_counts_as_the_province() -> None:
     assert result.parts["place"] == 0.5
 
 
+def test_other_provinces_block_only_places_the_reports_name_themselves() -> None:
+    hama = {"admin1": "Hama", "place": "Hama", "lat": 35.13, "lon": 36.75}
+    own = _report(id=2, place_basis="event", **hama)
+    # A place taken from the article's lead, not from the report's own sentences.
+    borrowed = _report(id=2, place_basis="lead", **hama)
+
+    assert _score(_report(place_basis="event"), own) is None
+    result = score_pair(
+        _report(place_basis="event"), borrowed, idf=idf_weights({}, 0), limits=Limits()
+    )
+    assert result is not None
+    assert result.parts["place"] == 0.0
+
+
+def test_a_toll_is_compared_with_the_nearest_of_its_incidents_figures() -> None:
+    first = _report(fatalities=12)
+    incident = IncidentRow(fatalities_low=12, fatalities_best=15, fatalities_high=40)
+
+    assert _nearest_toll(first, incident, 38).fatalities == 40
+    assert _nearest_toll(first, incident, 11).fatalities == 12
+    assert _nearest_toll(first, incident, None) == first
+
+
 def test_report_terms_use_the_lead_only_for_events_told_there() -> None:
     text = "Shelling kills 12 in Talbiseh market. " + "x " * 400 + "Separately, a bakery burned."
     lead = report_terms("Talbiseh shelling", text, [(0, 38)])
@@ -619,6 +643,37 @@ def test_events_of_one_article_share_an_incident_only_above_their_own_threshold(
     _ingest_and_link(db, _write(tmp_path / "p.jsonl", PAGES), settings)
 
     assert len(_by_page(db)["car-bomb"]) == incidents
+
+
+def _daily_report(number: int, day: int, weekday: str, toll: int) -> dict[str, str]:
+    """One of an outlet's formulaic daily reports: a new attack each time, told alike."""
+    return {
+        "id": f"daily-{number}",
+        "published": f"2016-11-{day:02d}T18:00:00+03:00",
+        "text": f"{toll} civilians killed in terrorist rocket attack on Aleppo\n\n{day} November "
+        f"2016 Terrorist organizations fired rocket shells on {weekday} at residential "
+        f"neighborhoods in Aleppo city, killing {toll} civilians and injuring others, a source "
+        "at Aleppo Police Command told SANA.\n\nThe attack caused material damage to houses "
+        "and public property.",
+    }
+
+
+def test_formulaic_daily_reports_do_not_chain_beyond_the_incidents_window(
+    tmp_path: Path, db: str
+) -> None:
+    pages = [
+        _daily_report(1, 21, "Monday", 3),
+        _daily_report(2, 23, "Wednesday", 4),
+        _daily_report(3, 25, "Friday", 3),
+    ]
+    _ingest_and_link(db, _write(tmp_path / "daily.jsonl", pages))
+    by_page = _by_page(db)
+
+    # Worded alike two days apart, the second joins the first (so a chain could follow; text
+    # cannot tell these from one incident's reports); the third is two days from the
+    # second but four from the incident's date: it starts its own.
+    assert by_page["daily-2"] == by_page["daily-1"]
+    assert not by_page["daily-3"] & by_page["daily-1"]
 
 
 def test_plotted_records_agree_with_the_records(linked: str) -> None:

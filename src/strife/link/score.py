@@ -2,11 +2,13 @@
 
 A pair is first *blocked*: reports more than the date window apart, placed in
 different countries (unless one knows only a country: "Russian strikes" can be
-placed in Russia by mistake) or different provinces, or of incompatible kinds (a
-protest and an air strike) are never compared; the store looks candidates up by date and country,
-which is what keeps linking far from quadratic. Distance is scored, not blocked
-on, since a report placed wrongly must still be able to join by its words. A
-pair that passes gets six parts, each in [0, 1], weighted by :data:`WEIGHTS`:
+placed in Russia by mistake) or in different provinces by their own sentences
+(a place borrowed from the lead or the headline is often another incident's), or
+of incompatible kinds (a protest and an air strike) are never compared; the store
+looks candidates up by date and country, which is what keeps linking far from
+quadratic. Distance is scored, not blocked on, since a report placed wrongly must
+still be able to join by its words. A pair that passes gets six parts, each in
+[0, 1], weighted by :data:`WEIGHTS`:
 
 - ``text``: the cosine of the reports' words (``terms.cosine``), saturating at
   :data:`TEXT_SATURATION` (two reports of one incident rarely share more);
@@ -55,6 +57,8 @@ SAME_PLACE_KM = 2.0
 VIOLENT = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
 #: Location precisions no finer than a province: a point there says little about the place.
 COARSE = frozenset({"country", "admin1"})
+#: Place bases (``locate.resolve``) that come from the report's own sentences; None: unknown.
+OWN_PLACE = frozenset({"event", None})
 #: What a missing value scores.
 UNKNOWN = 0.5
 
@@ -73,6 +77,9 @@ class Report:
     admin1: str | None = None
     place: str | None = None
     precision: str | None = None
+    #: Where the place came from (``locate.resolve``): ``event`` when the report's own
+    #: sentences name it, else a fallback (``context``, ``headline``, ``lead``, ``country``).
+    place_basis: str | None = None
     lat: float | None = None
     lon: float | None = None
     fatalities: int | None = None
@@ -105,7 +112,7 @@ def score_pair(
     """The score of two reports, or ``None`` when blocking keeps them apart."""
     if a.country != b.country and a.precision != "country" and b.precision != "country":
         return None
-    if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+    if _other_provinces(a, b):
         return None
     category = _category(a, b)
     gap = _day_gap(a, b)
@@ -122,6 +129,13 @@ def score_pair(
     }
     total = sum(WEIGHTS[name] * value for name, value in parts.items())
     return LinkScore(round(total, 4), {name: round(value, 3) for name, value in parts.items()})
+
+
+def _other_provinces(a: Report, b: Report) -> bool:
+    """Placed in two provinces, each by its own sentences; a fallback place may be wrong."""
+    if not (a.admin1 and b.admin1) or a.admin1 == b.admin1:
+        return False
+    return a.place_basis in OWN_PLACE and b.place_basis in OWN_PLACE
 
 
 def _category(a: Report, b: Report) -> float | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -228,7 +228,10 @@ class _Linker:
             assert other.incident_id is not None
             if other.article_id == row.article_id:
                 siblings.add(other.incident_id)
-            scored = score_pair(mine, _report(other), idf=idf, limits=self.limits)
+            theirs = _nearest_toll(
+                _report(other), session.get_one(IncidentRow, other.incident_id), mine.fatalities
+            )
+            scored = score_pair(mine, theirs, idf=idf, limits=self.limits)
             if scored is None:
                 continue
             if other.incident_id not in best or scored.total > best[other.incident_id][0].total:
@@ -241,7 +244,11 @@ class _Linker:
             return sibling_bar if incident in siblings else 0.0
 
         ranked = sorted(
-            ((s, i) for i, (s, _) in best.items() if i not in refused and s.total >= bar(i)),
+            (
+                (s, i)
+                for i, (s, _) in best.items()
+                if i not in refused and s.total >= bar(i) and self._near_incident(session, mine, i)
+            ),
             key=lambda pair: -pair[0].total,
         )
         merge, suggest = self.settings.link_merge_threshold, self.settings.link_suggest_threshold
@@ -250,6 +257,22 @@ class _Linker:
         top = ranked[:MAX_SUGGESTIONS]
         band = [(session.get_one(IncidentRow, i), s) for s, i in top if s.total >= suggest]
         return None, None, band[:MAX_SUGGESTIONS]
+
+    def _near_incident(self, session: Session, mine: Report, incident_id: int) -> bool:
+        """Within the date window of the incident's own date, not only of one of its reports.
+
+        Reports join an incident through their best-scoring report, so without this a run
+        of formulaic daily reports ("a rocket attack kills N in Aleppo") chains day to day.
+        """
+        incident = session.get_one(IncidentRow, incident_id)
+        if incident.date_start is None or mine.start is None:
+            return True
+        window = timedelta(days=self.limits.window_days)
+        incident_end = incident.date_end or incident.date_start
+        return (
+            mine.start <= incident_end + window
+            and (mine.end or mine.start) >= incident.date_start - window
+        )
 
 
 def _candidates(session: Session, row: EventRow, limits: Limits) -> Iterable[EventRow]:
@@ -306,12 +329,35 @@ def _report(row: EventRow) -> Report:
         admin1=row.admin1,
         place=row.place,
         precision=location.get("precision"),
+        place_basis=location.get("basis"),
         lat=row.lat,
         lon=row.lon,
         fatalities=row.fatalities_best,
         perpetrators=perpetrators,
         terms=row.terms or {},
     )
+
+
+def _nearest_toll(theirs: Report, incident: IncidentRow, toll: int | None) -> Report:
+    """``theirs`` with the toll nearest ``toll`` among its own and its incident's low, best, high.
+
+    Tolls rise over days and sources differ, so one incident's reports span a range: a
+    report of the risen toll agrees with the incident even where its first report does not.
+    """
+    tolls = [
+        t
+        for t in (
+            theirs.fatalities,
+            incident.fatalities_low,
+            incident.fatalities_best,
+            incident.fatalities_high,
+        )
+        if t
+    ]
+    if not toll or not tolls:
+        return theirs
+    nearest = min(tolls, key=lambda t: max(t, toll) / min(t, toll))
+    return replace(theirs, fatalities=nearest)
 
 
 def _detached(session: Session, key: str) -> set[int]:
