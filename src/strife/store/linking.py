@@ -24,7 +24,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from strife.link.reconcile import ReportFacts, summarize
-from strife.link.score import Limits, LinkScore, Report, score_pair
+from strife.link.score import OWN_PLACE, Limits, LinkScore, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
 from strife.store.corrections import apply_corrections
@@ -295,17 +295,20 @@ def _candidates(session: Session, row: EventRow, limits: Limits) -> Iterable[Eve
         statement = statement.where(
             or_(EventRow.country == row.country, EventRow.country.is_(None))
         )
-    if row.admin1:
-        # score_pair never links reports of two different provinces: leave them in the
-        # database rather than load each one to be refused (most of a busy country's
-        # reports; BENCHMARKS.md, linking at scale). This article's own reports stay,
-        # so their incidents still count as siblings.
+    if row.admin1 and (row.data.get("location") or {}).get("basis") in OWN_PLACE:
+        # score_pair never links two reports placed in different provinces by their own
+        # sentences: leave those in the database rather than load each one to be refused
+        # (most of a busy country's reports; BENCHMARKS.md, linking at scale). Reports
+        # placed by a fallback, and this article's own reports (siblings), stay.
+        own = sorted(basis for basis in OWN_PLACE if basis)  # no basis counts as own
+        basis = func.coalesce(EventRow.data["location"]["basis"].as_string(), own[0])
         statement = statement.where(
             or_(
                 EventRow.admin1 == row.admin1,
                 EventRow.admin1.is_(None),
                 EventRow.admin1 == "",
                 EventRow.article_id == row.article_id,
+                basis.not_in(own),
             )
         )
     return session.scalars(statement)
