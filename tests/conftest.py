@@ -405,6 +405,33 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 # ---------------------------------------------------------------------------
+# A linked record built from pages a test wrote (test_web*.py, test_browser.py)
+# ---------------------------------------------------------------------------
+
+LinkPages = Callable[[str, Path, list[dict[str, str]]], None]
+
+
+@pytest.fixture(scope="session")
+def link_pages() -> LinkPages:
+    """Ingest ``pages`` (written as JSON Lines into ``folder``) into ``db`` and link them."""
+
+    def build(db: str, folder: Path, pages: list[dict[str, str]]) -> None:
+        import json
+
+        from strife.ingest import ingest_pages
+        from strife.store.linking import link_pending
+        from strife.store.repository import open_repository
+
+        path = folder / f"pages-{len(pages)}-{pages[0]['id']}.jsonl"
+        path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
+        with open_repository(db) as repository:
+            ingest_pages([str(path)], repository=repository, settings=Settings(), workers=1)
+            link_pending(repository, settings=Settings())
+
+    return build
+
+
+# ---------------------------------------------------------------------------
 # Mail: an aiosmtpd server on loopback (test_web_discussion.py, test_web_review.py)
 # ---------------------------------------------------------------------------
 

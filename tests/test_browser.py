@@ -18,7 +18,6 @@ The tests skip, with the reason, when ``/usr/bin/chromium`` is missing (the
 
 from __future__ import annotations
 
-import json
 import socket
 import struct
 import threading
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conftest import LinkPages
 
 pytestmark = pytest.mark.slow
 
@@ -82,21 +83,15 @@ class Served:
     events: dict[str, str]
 
 
-def _ingest(db: str, folder: Path) -> dict[str, str]:
+def _linked_events(db: str, folder: Path, link_pages: LinkPages) -> dict[str, str]:
     """Ingest and link PAGES into ``db``; answer each page's record event id."""
-    from strife.ingest import ingest_pages
-    from strife.settings import Settings
-    from strife.store.linking import link_pending
     from strife.store.records import RecordQuery, find_records
     from strife.store.repository import open_repository
 
-    pages = folder / "pages.jsonl"
-    pages.write_text("".join(json.dumps(page) + "\n" for page in PAGES), encoding="utf-8")
+    link_pages(db, folder, PAGES)
     with open_repository(db) as repository:
-        ingest_pages([str(pages)], repository=repository, settings=Settings(), workers=1)
-        link_pending(repository, settings=Settings())
         records = find_records(repository, RecordQuery())
-    # Each page is one article, read from pages.jsonl#<id>, and one event.
+    # Each page is one article, read from <pages file>#<id>, and one event.
     by_page = {}
     for record in records:
         (report,) = record["reports"]
@@ -106,7 +101,7 @@ def _ingest(db: str, folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+def served(tmp_path: Path, link_pages: LinkPages) -> Iterator[Served]:
     """``strife serve``'s app under uvicorn on a free loopback port, in a thread."""
     import uvicorn
 
@@ -114,7 +109,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     from strife.web.app import create_app
 
     db = str(tmp_path / "record.sqlite")
-    events = _ingest(db, tmp_path)
+    events = _linked_events(db, tmp_path, link_pages)
     # No map tiles: the page makes no request beyond the app.
     settings = Settings().with_overrides({"map_tiles": "", "web_secret": "browser-test-secret"})
     app = create_app(settings, db=db)

@@ -11,7 +11,6 @@ Starlette's TestClient against :func:`create_app`; no server is started.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -23,10 +22,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from conftest import LinkPages
 from strife.cli import app as cli_app
 from strife.errors import DatabaseLockedError
 from strife.settings import Settings
-from strife.store.repository import open_repository
 from strife.web.app import create_app
 
 SCRIPT = "<script>alert(1)</script>"
@@ -62,22 +61,11 @@ OBSERVATORY = "Syrian Observatory for Human Rights"
 PASSWORD = "correct horse battery"
 
 
-def _ingest(db: str, folder: Path) -> None:
-    from strife.ingest import ingest_pages
-    from strife.store.linking import link_pending
-
-    pages = folder / "pages.jsonl"
-    pages.write_text("".join(json.dumps(page) + "\n" for page in PAGES), encoding="utf-8")
-    with open_repository(db) as repository:
-        ingest_pages([str(pages)], repository=repository, settings=Settings(), workers=1)
-        link_pending(repository, settings=Settings())
-
-
 @pytest.fixture(scope="module")
-def _built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _built(tmp_path_factory: pytest.TempPathFactory, link_pages: LinkPages) -> Path:
     """The linked record, built once; tests get a copy (SQLite) to change as they like."""
     folder = tmp_path_factory.mktemp("record")
-    _ingest(str(folder / "record.sqlite"), folder)
+    link_pages(str(folder / "record.sqlite"), folder, PAGES)
     return folder / "record.sqlite"
 
 
@@ -146,8 +134,10 @@ def _logout(client: TestClient) -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_web_reads_the_record_on_each_database(db: str, tmp_path: Path) -> None:
-    _ingest(db, tmp_path)
+def test_web_reads_the_record_on_each_database(
+    db: str, tmp_path: Path, link_pages: LinkPages
+) -> None:
+    link_pages(db, tmp_path, PAGES)
     for client in _client(db):
         listed = client.get("/api/events").json()
         assert len(listed["events"]) >= 2  # the air strike, and Kano's one or two events

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import LinkPages
 from strife.settings import Settings
 from strife.store.repository import Repository, open_repository
 from strife.web.app import create_app
@@ -57,23 +58,14 @@ PROXY_VARIABLES = (
 )
 
 
-def _ingest(db: str, folder: Path) -> None:
-    from strife.ingest import ingest_pages
-    from strife.store.linking import link_pending
-
-    pages = folder / "pages.jsonl"
-    pages.write_text("".join(json.dumps(page) + "\n" for page in PAGES), encoding="utf-8")
-    with open_repository(db) as repository:
-        ingest_pages([str(pages)], repository=repository, settings=Settings(), workers=1)
-        link_pending(repository, settings=Settings())
-
-
 @pytest.fixture
-def client(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def client(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link_pages: LinkPages
+) -> Iterator[TestClient]:
     """A client over the linked record, on each database; no proxy can catch loopback posts."""
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    _ingest(db, tmp_path)
+    link_pages(db, tmp_path, PAGES)
     with TestClient(create_app(Settings(), db=db)) as test_client:
         yield test_client
 
@@ -284,7 +276,9 @@ def test_follows_event_revision_shows_in_feed_and_notifies(client: TestClient) -
 # ---------------------------------------------------------------------------
 
 
-def test_watch_rule_for_a_country_fires_on_a_new_event(db: str, tmp_path: Path) -> None:
+def test_watch_rule_for_a_country_fires_on_a_new_event(
+    db: str, tmp_path: Path, link_pages: LinkPages
+) -> None:
     from strife.store.accounts import register_user
     from strife.store.watches import add_watch, evaluate_watches
 
@@ -293,7 +287,7 @@ def test_watch_rule_for_a_country_fires_on_a_new_event(db: str, tmp_path: Path) 
         ana = register_user(repository, "ana", PASSWORD)
         add_watch(repository, ana.id, country="ng", min_fatalities=10)
         add_watch(repository, ana.id, country="SY", category="battles")
-    _ingest(db, tmp_path)
+    link_pages(db, tmp_path, PAGES)
     with open_repository(db) as repository:
         report = evaluate_watches(repository, since=before)
         again = evaluate_watches(repository, since=before)

@@ -14,7 +14,6 @@ gives where the store is what is tested, else on a SQLite copy.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from conftest import LinkPages
 from strife.cli import app as cli_app
 from strife.settings import Settings
 from strife.store.repository import Repository, open_repository
@@ -64,21 +64,10 @@ PASSWORD, NEW_PASSWORD = "correct horse battery", "staple battery horse"
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
 
 
-def _ingest(db: str, folder: Path, pages: list[dict[str, str]]) -> None:
-    from strife.ingest import ingest_pages
-    from strife.store.linking import link_pending
-
-    path = folder / f"pages-{len(pages)}-{pages[0]['id']}.jsonl"
-    path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
-    with open_repository(db) as repository:
-        ingest_pages([str(path)], repository=repository, settings=Settings(), workers=1)
-        link_pending(repository, settings=Settings())
-
-
 @pytest.fixture(scope="module")
-def _built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _built(tmp_path_factory: pytest.TempPathFactory, link_pages: LinkPages) -> Path:
     folder = tmp_path_factory.mktemp("review")
-    _ingest(str(folder / "record.sqlite"), folder, PAGES)
+    link_pages(str(folder / "record.sqlite"), folder, PAGES)
     return folder / "record.sqlite"
 
 
@@ -179,10 +168,12 @@ def test_review_confirm_marks_a_field_checked_and_keeps_its_value(client: TestCl
     assert "E603" in unknown.text
 
 
-def test_review_correction_outlives_a_new_report_joining_the_event(db: str, tmp_path: Path) -> None:
+def test_review_correction_outlives_a_new_report_joining_the_event(
+    db: str, tmp_path: Path, link_pages: LinkPages
+) -> None:
     from strife.store.records import find_records, get_record, review_field
 
-    _ingest(db, tmp_path, PAGES)
+    link_pages(db, tmp_path, PAGES)
     with open_repository(db) as repository:
         (event,) = [r for r in find_records(repository) if r["location"]["country"] == "SY"]
         review_field(
@@ -195,7 +186,7 @@ def test_review_correction_outlives_a_new_report_joining_the_event(db: str, tmp_
             "explosions_remote_violence/air_drone_strike",
             actor="ben",
         )
-    _ingest(db, tmp_path, [LATER])  # a new report joins: the summary is rebuilt
+    link_pages(db, tmp_path, [LATER])  # a new report joins: the summary is rebuilt
 
     with open_repository(db) as repository:
         record = get_record(repository, event["id"])
