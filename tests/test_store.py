@@ -9,6 +9,7 @@ SQLite-only, with PostgreSQL counterparts at the end.
 
 from __future__ import annotations
 
+import secrets
 import socket
 import sqlite3
 import sys
@@ -101,6 +102,17 @@ def test_store_migration_matches_the_models(repository: Repository) -> None:
         context = MigrationContext.configure(connection)
         assert compare_metadata(context, Base.metadata) == []
         assert context.get_current_revision() is not None
+
+
+def test_store_page_with_a_very_long_url_is_stored_and_revised(repository: Repository) -> None:
+    # A signed link or tracking parameters: random text no index compression can shrink.
+    # PostgreSQL's btree refused such a location (over ~2.7 kB) and failed the whole batch.
+    url = "https://news.example.org/story?sig=" + secrets.token_urlsafe(3_000)
+    first = repository.save_document(_document(url, "Shelling killed 12 people in Homs."))
+    later = repository.save_document(_document(url, "Shelling killed 14 people in Homs."))
+
+    assert (first.outcome, later.outcome) == (NEW, REVISED)
+    assert [a.revision for a in repository.find_articles(location=url)] == [1, 2]
 
 
 def test_store_open_creates_the_file_with_wal_and_foreign_keys(tmp_path: Path) -> None:
