@@ -10,6 +10,7 @@ as ``date``/``datetime`` objects with their offset.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -112,6 +113,11 @@ class Source:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Source:
         return cls(data["id"], data["name"], data["kind"], data.get("person"))
+
+    @staticmethod
+    def name_key(name: str) -> str:
+        """What two spellings of one source share: "The  Observatory" is "observatory"."""
+        return re.sub(r"\s+", " ", re.sub(r"^(the|a|an)\s+", "", name.strip().lower()))
 
 
 @dataclass(slots=True)

@@ -340,7 +340,7 @@ class _Sources:
     def id_for(self, attribution: Attribution | None) -> str:
         if attribution is None:
             return OUTLET_ID
-        key = re.sub(r"^(the|a|an)\s+", "", attribution.name.lower()).strip()
+        key = Source.name_key(attribution.name)
         if key not in self._by_name:
             source_id = f"s{len(self.sources)}"
             self.sources.append(

@@ -27,13 +27,12 @@ when the highest of the sources' numbers is more than twice the lowest.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from strife.document import Claim, Figures
+from strife.document import Claim, Figures, Source
 from strife.extract.actors import side
 from strife.link.terms import cosine
 
@@ -109,7 +108,7 @@ def _source_identities(reports: Sequence[ReportFacts]) -> dict[tuple[int, str], 
             if source_id == OUTLET_ID or (kind == "outlet" and _is_self(name, report)):
                 identities[(report.event_id, source_id)] = outlets[report.event_id]
             else:
-                identities[(report.event_id, source_id)] = _name_key(name)
+                identities[(report.event_id, source_id)] = Source.name_key(name)
         identities.setdefault((report.event_id, OUTLET_ID), outlets[report.event_id])
     return identities
 
@@ -118,7 +117,7 @@ def _outlet_groups(reports: Sequence[ReportFacts]) -> dict[int, str]:
     """Each report's outlet identity; near copies of one story share the first one's."""
     groups: dict[int, str] = {}
     for index, report in enumerate(reports):
-        identity = "outlet:" + _name_key(_outlet_name(report))
+        identity = "outlet:" + Source.name_key(_outlet_name(report))
         for earlier in reports[:index]:
             if cosine(report.terms, earlier.terms, _flat) >= COPY_COSINE:
                 identity = groups[earlier.event_id]
@@ -137,11 +136,7 @@ def _outlet_name(report: ReportFacts) -> str:
 
 
 def _is_self(name: str, report: ReportFacts) -> bool:
-    return _name_key(name) == _name_key(_outlet_name(report))
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"^(the|a|an)\s+", "", name.strip().lower()))
+    return Source.name_key(name) == Source.name_key(_outlet_name(report))
 
 
 def _claim(
@@ -149,7 +144,7 @@ def _claim(
 ) -> dict[str, Any]:
     source_id = str(claim["source"])
     name, kind = report.sources.get(source_id, (_outlet_name(report), "outlet"))
-    identity = identities.get((report.event_id, source_id), _name_key(name))
+    identity = identities.get((report.event_id, source_id), Source.name_key(name))
     return {
         **claim,
         "source": name,
