@@ -61,6 +61,9 @@ FRIDAY_MORNING = "2013-01-25T08:00:00+04:30"
         ("10/05/2017", None, "2017-10-05", "2017-10-05", "day"),
         ("December 30", "2013-01-02", "2012-12-30", "2012-12-30", "day"),
         ("13 JAN 90", None, "1990-01-13", "1990-01-13", "day"),
+        ("Saturday's blast", MONDAY_EVENING, "2012-03-10", "2012-03-10", "day"),
+        # a page that lost its apostrophes ("Syrias", "Assads")
+        ("Saturdays blast hit a convoy", MONDAY_EVENING, "2012-03-10", "2012-03-10", "day"),
     ],
 )
 def test_dates_resolve_phrase(
@@ -84,6 +87,7 @@ def test_dates_resolve_phrase(
         "   ",
         "the market reopened",
         "may march",
+        "markets close on Saturdays and Sundays",  # a plural names no one day
         "2,012 people",
         "\x00\x01 garbage ]]]",
     ],

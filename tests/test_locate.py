@@ -165,6 +165,19 @@ def test_roles_set_speakers_and_landmarks_apart(gazetteer: Gazetteer) -> None:
     assert actor["basis"] == "actor"
 
 
+def test_where_people_were_going_is_no_place_of_the_event(gazetteer: Gazetteer) -> None:
+    found = {
+        p["text"]: p["basis"]
+        for p in _places(
+            "A car bomb hit buses in Rashidin as evacuees waited to continue their journey to "
+            "Aleppo or the coastal province of Latakia. The wounded were taken to Idlib."
+        )
+    }
+    assert found["Rashidin"] == "place"
+    assert (found["Latakia"], found["Idlib"]) == ("destination", "destination")
+    assert found.get("Aleppo") != "place"
+
+
 def test_a_district_the_gazetteer_lacks_falls_back_to_its_province(gazetteer: Gazetteer) -> None:
     found = _places("Insurgents were detained in Dasht-e Warkhana district, Ghazni province.")
     province = next(p for p in found if p.get("gazetteer_id"))

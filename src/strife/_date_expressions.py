@@ -149,6 +149,9 @@ def _year(name: str) -> str:
 _WEEKDAY = rf"(?:(?:{_WEEKDAY_ALTERNATION})\s*,?\s+)?"
 _JOIN = r"\s*(?:-|–|—|(?i:to|through|until|and))\s*"
 _PART_OF_DAY = r"(?:\s+(?i:morning|afternoon|evening|night))?"
+#: "Saturday's blast", and "Saturdays blast" where a page lost its apostrophes (not
+#: "on Saturdays and Sundays": a plural is followed by a capital, "and" or punctuation).
+_POSSESSIVE = r"(?:['’]s|s(?=\s+(?!and\b|or\b)[a-z]))?"
 _YEAR_PREFIX = r"(?i:in|during|since|throughout|until|of|early|late|mid-?|end\s+of)"
 
 
@@ -215,7 +218,7 @@ RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
     (
         "weekday",
         rf"\b(?:(?P<which>(?i:last|this|past|on|late\s+on|early\s+on|late|early))\s+)?"
-        rf"(?P<w>{_WEEKDAY_ALTERNATION}){_PART_OF_DAY}\b",
+        rf"(?P<w>{_WEEKDAY_ALTERNATION}){_POSSESSIVE}{_PART_OF_DAY}\b",
         weekday,
         False,
     ),

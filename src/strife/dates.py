@@ -90,6 +90,8 @@ _REPORTING_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(confirmed|announced|said|reported|released|stated)\b", re.I
 )
 _THE = re.compile(r"\bthe\s+$", re.I)
+#: "Wednesday's bombing", "Saturdays blast": a weekday read with its possessive.
+_WEEKDAY_POSSESSIVE = re.compile(r"\b[A-Z][a-z]+day['’]?s$")
 #: "responsible for an attack Jan. 7", "linked to the murder of a local man in March":
 #: a date in what a person is blamed for names that earlier deed, not the event.
 _DEED = re.compile(
@@ -266,7 +268,8 @@ def _is_other_event(mention: Mention, text: str, sentence_start: int) -> bool:
     """ "the July 2 attack", "Wednesday's bombing", "responsible for an attack Jan. 7":
     a date naming another, earlier event."""
     before = text[max(sentence_start, mention.start - 5) : mention.start]
-    if _THE.search(before) or text.startswith(("'s", "’s"), mention.end):
+    possessive = text.startswith(("'s", "’s"), mention.end)  # "yesterday's attack"
+    if _THE.search(before) or possessive or _WEEKDAY_POSSESSIVE.search(mention.text):
         return True
     return bool(
         _DEED.search(text, max(sentence_start, mention.start - DEED_LOOKBACK), mention.start)

@@ -98,8 +98,8 @@ def locate_command(
 ) -> None:
     """Resolve the places one phrase names, as events[].location gives them.
 
-    Each name is listed with its role (place, actor, origin, reference); names the
-    gazetteer does not know are listed without coordinates.
+    Each name is listed with its role (place, actor, origin, reference, destination);
+    names the gazetteer does not know are listed without coordinates.
     """
     from strife.locate import locate_text
 

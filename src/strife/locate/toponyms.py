@@ -11,7 +11,9 @@ incident happened, not every place the sentence names:
   said", "Russia's air force", "the Syrian government");
 - ``origin``: where a speaker or an actor is from or based ("the British-based
   Syrian Observatory", "based in London", "told reporters in Geneva");
-- ``reference``: a landmark the place is given by ("near the border with Turkey").
+- ``reference``: a landmark the place is given by ("near the border with Turkey");
+- ``destination``: where people were going or were taken ("their journey to Aleppo",
+  "the wounded were taken to Damascus"), not where it happened.
 """
 
 from __future__ import annotations
@@ -62,6 +64,17 @@ ACTOR_VERBS = frozenset(
      "blamed", "warned", "urged", "called", "condemned", "demanded", "insisted", "stated",
      "reported", "confirmed", "added", "agreed", "rejected", "vetoed", "wants", "sent"}
 )  # fmt: skip
+#: Words of going somewhere: "to X" after one names where people went ("their journey
+#: to Aleppo", "evacuated to Idlib", "taken to hospitals in Turkey").
+MOTION_WORDS = frozenset(
+    {"journey", "heading", "headed", "bound", "travel", "travelling", "traveling",
+     "travelled", "traveled", "fled", "flee", "fleeing", "evacuated", "evacuation",
+     "transferred", "taken", "brought", "rushed", "moved", "returned", "returning",
+     "deported", "relocated"}
+)  # fmt: skip
+#: How many words back from a name :data:`MOTION_WORDS` and "to" may be, in one clause
+#: ("their journey to regime-controlled Aleppo the coastal province of Latakia").
+MOTION_LOOKBACK = 12
 #: Speech verbs: a place attached to one is where the speaker was ("said in Damascus").
 SPEECH_VERBS = frozenset(
     {"said", "says", "told", "announced", "stated", "declared", "added", "spoke", "speaking",
@@ -337,6 +350,8 @@ def _role(ent: Span) -> str:
         return "actor"  # "what the US might do", "Russia disagreed": its government
     if before is None:
         return "place"
+    if _gone_to(ent):
+        return "destination"  # "their journey to Aleppo": where they went
     if before.lower_ in {"in", "from"} and before.head.lower_ in SPEECH_VERBS:
         return "origin"  # "said in Damascus", "based in London"
     two_before = doc[ent.start - 2] if ent.start > 1 else None
@@ -347,6 +362,19 @@ def _role(ent: Span) -> str:
     if before.lower_ == "from" and (two_before.ent_type_ == "PERSON" or two_before.is_punct):
         return "origin"  # "Rami Abdul-Rahman, from ..."
     return "place"
+
+
+def _gone_to(ent: Span) -> bool:
+    """ "a motion word, "to", then the name, with no "in", "near"... nor a clause's end
+    between: a place people went to."""
+    window = list(ent.doc[max(0, ent.start - MOTION_LOOKBACK) : ent.start])
+    for index in range(len(window) - 1, 0, -1):
+        token = window[index]
+        if (token.is_punct and token.text not in {"-", "–"}) or token.lower_ in LOCATIVE:
+            return False
+        if token.lower_ == "to" and window[index - 1].lower_ in MOTION_WORDS:
+            return True
+    return False
 
 
 def _word_before(text: str, position: int) -> str:
