@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from strife.store.accounts import User
@@ -67,13 +68,16 @@ class SplitBody(BaseModel):
     note: str | None = Field(default=None, description="Why, for the history.")
 
 
-def repository(request: Request) -> Repository:
+# The two dependencies are ``async def`` because they neither wait nor block: FastAPI
+# runs a plain ``def`` one in a worker thread, a hand-over that under load cost more
+# than their work (docs/web.md, "Speed with a large record").
+async def repository(request: Request) -> Repository:
     """The database the app was created with."""
     opened: Repository = request.app.state.repository
     return opened
 
 
-def event_filters(
+async def event_filters(
     country: Annotated[str | None, Query(description="ISO alpha-2 country code.")] = None,
     since: Annotated[str | None, Query(description="YYYY-MM-DD: on or after.")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD: on or before.")] = None,
@@ -165,15 +169,17 @@ EditorWriter = Annotated[User, Depends(writing_editor)]
 
 
 @router.get("/events", summary="Events of the record, filtered, oldest first")
-def events(filters: Filters, store: Store) -> dict[str, Any]:
-    return list_events(store, filters)
+def events(filters: Filters, store: Store) -> JSONResponse:
+    # The store's dict holds plain JSON values already: encoded by json.dumps, not checked
+    # and encoded by pydantic, which under load was the list's largest single cost (docs/web.md).
+    return JSONResponse(list_events(store, filters))
 
 
 @router.get("/events/map", summary="The events' map: each one, or grid cells when many")
-def events_map(request: Request, filters: Filters, store: Store) -> dict[str, Any]:
+def events_map(request: Request, filters: Filters, store: Store) -> JSONResponse:
     """The filters of the events list; ``offset`` and ``limit`` are ignored."""
     cache = request.app.state.overviews
-    return map_overview(store, filters.query, points=MAP_POINTS, cache=cache)
+    return JSONResponse(map_overview(store, filters.query, points=MAP_POINTS, cache=cache))
 
 
 @router.get("/events/{identifier}", summary="One event with its history and suggestions")
