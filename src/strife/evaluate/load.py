@@ -8,7 +8,9 @@ asking in turn for the events page (HTML with its timeline), the map data its sc
 fetches, and the JSON events list. Every request draws its own filters (country, a
 date window, a minimum toll, a category, a later page), so no cache of a few answers
 could pass for speed. Reports p50 and p95 latency (ms) and requests per second, per
-route family and over all; the server and the clients share this machine's cores.
+route family and over all, and the CPU time per request of the server (all its
+processes, read from Linux's ``/proc``) and of the clients; the server and the
+clients share this machine's cores.
 
 The clients are Python (httpx, asyncio) or, where it is installed, ``wrk`` (see
 ``_wrk.py``: the same requests for far less CPU, but figures over all routes only);

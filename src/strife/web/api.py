@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from strife.store.accounts import User
@@ -169,17 +168,15 @@ EditorWriter = Annotated[User, Depends(writing_editor)]
 
 
 @router.get("/events", summary="Events of the record, filtered, oldest first")
-def events(filters: Filters, store: Store) -> JSONResponse:
-    # The store's dict holds plain JSON values already: encoded by json.dumps, not checked
-    # and encoded by pydantic, which under load was the list's largest single cost (docs/web.md).
-    return JSONResponse(list_events(store, filters))
+def events(filters: Filters, store: Store) -> dict[str, Any]:
+    return list_events(store, filters)
 
 
 @router.get("/events/map", summary="The events' map: each one, or grid cells when many")
-def events_map(request: Request, filters: Filters, store: Store) -> JSONResponse:
+def events_map(request: Request, filters: Filters, store: Store) -> dict[str, Any]:
     """The filters of the events list; ``offset`` and ``limit`` are ignored."""
     cache = request.app.state.overviews
-    return JSONResponse(map_overview(store, filters.query, points=MAP_POINTS, cache=cache))
+    return map_overview(store, filters.query, points=MAP_POINTS, cache=cache)
 
 
 @router.get("/events/{identifier}", summary="One event with its history and suggestions")
