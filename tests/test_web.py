@@ -371,6 +371,11 @@ def test_web_security_headers_and_session_cookie(client: TestClient) -> None:
     cookie = answer.headers["set-cookie"].lower()
     assert "httponly" in cookie
     assert "samesite=lax" in cookie
+    # Every answer gets them, JSON and errors too.
+    for path in ("/api/events", "/api/events/map", "/api/events/ev-missing", "/nowhere"):
+        headers = client.get(path).headers
+        assert headers["x-frame-options"] == "DENY", path
+        assert headers["content-security-policy"] == policy, path
 
 
 def test_web_openapi_describes_the_api_and_no_cdn_docs(client: TestClient) -> None:
@@ -421,6 +426,18 @@ def test_web_timeline_is_daily_then_weekly() -> None:
     ]
     assert weekly[0].width > 1
     assert timeline_bars({}) == []
+
+
+def test_web_timeline_rects_draw_each_bar_with_its_day_and_toll() -> None:
+    from strife.web._render import timeline_bars, timeline_rects
+
+    bars = timeline_bars({date(2024, 1, 1): 6, date(2024, 1, 4): 3})
+    drawn = str(timeline_rects(bars))
+
+    assert drawn.count("<rect ") == 2
+    assert '<rect x="0.0" y="0.0" width="120.0" height="120.0">' in drawn
+    assert "<title>2024-01-04: 3 killed</title>" in drawn
+    assert str(timeline_rects([])) == ""
 
 
 # ---------------------------------------------------------------------------

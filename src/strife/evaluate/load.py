@@ -8,16 +8,26 @@ asking in turn for the events page (HTML with its timeline), the map data its sc
 fetches, and the JSON events list. Every request draws its own filters (country, a
 date window, a minimum toll, a category, a later page), so no cache of a few answers
 could pass for speed. Reports p50 and p95 latency (ms) and requests per second, per
-route family and over all; the server and the clients share this machine's cores.
+route family and over all, and the CPU time per request of the server (all its
+processes, read from Linux's ``/proc``) and of the clients; the server and the
+clients share this machine's cores.
 
-Run: ``python -m strife.evaluate.load [EVENTS] [CLIENTS] [SECONDS] [WORKERS]``.
+The clients are Python (httpx, asyncio) or, where it is installed, ``wrk`` (see
+``_wrk.py``: the same requests for far less CPU, but figures over all routes only);
+``--client both`` runs one after the other against the same server.
+
+Run: ``python -m strife.evaluate.load [EVENTS] [CLIENTS] [SECONDS] [WORKERS]
+[--client python|wrk|both]`` (default: both where wrk is installed, else python).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -27,6 +37,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from statistics import quantiles
 from typing import Any
+from urllib.parse import urlencode
+
+from strife.evaluate._wrk import run_wrk, wrk_available
 
 #: The route families the clients ask for, in turn: the events page, the map data its
 #: script then fetches, and the JSON list. Each request draws its own filters.
@@ -41,6 +54,8 @@ CATEGORIES = ("explosions_remote_violence", "battles")
 #: Pages of the list beyond the first (offset in 50s), asked for this often.
 PAGE_CHANCE, PAGES = 0.2, 20
 BATCH = 5_000
+#: Paths drawn in advance for wrk, which asks for them in turn (more than a run sends).
+WRK_PATHS = 100_000
 
 
 def fill(database: Path, events: int, *, seed: int = 7) -> None:
@@ -169,6 +184,17 @@ def draw_filters(rng: random.Random, *, paged: bool) -> dict[str, str]:
     return filters
 
 
+def draw_paths(count: int, *, seed: int = 11) -> list[str]:
+    """``count`` request paths, the route families in turn, each with its own filters."""
+    rng = random.Random(seed)
+    paths = []
+    for n in range(count):
+        route = ROUTES[n % len(ROUTES)]
+        query = urlencode(draw_filters(rng, paged=route != ROUTES[1]))
+        paths.append(f"{route}?{query}" if query else route)
+    return paths
+
+
 async def _client(
     base: str, deadline: float, times: dict[str, list[float]], errors: list[str], seed: int
 ) -> None:
@@ -198,8 +224,11 @@ async def _drive(
     return times, errors
 
 
-def measure(events: int, clients: int, seconds: float, workers: int = 1) -> dict[str, Any]:
-    """Fill, serve (with ``workers`` processes), load; the figures as a dict (see above)."""
+def measure(
+    events: int, clients: int, seconds: float, workers: int = 1, *, kinds: tuple[str, ...]
+) -> dict[str, Any]:
+    """Fill, serve (with ``workers`` processes), load with each of ``kinds`` of client
+    (``python``, ``wrk``) in turn; the figures as a dict (see above)."""
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "record.sqlite"
         clock = time.perf_counter()
@@ -216,21 +245,74 @@ def measure(events: int, clients: int, seconds: float, workers: int = 1) -> dict
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base, server)
             asyncio.run(_drive(base, 2, 2.0))  # warm up: first requests open the database
-            times, errors = asyncio.run(_drive(base, clients, seconds))
+            results = {
+                kind: _load(kind, base, clients, seconds, Path(folder), server.pid)
+                for kind in kinds
+            }
         finally:
             server.terminate()
             server.wait(timeout=30)
-    every = [t for route in ROUTES for t in times[route]]
     return {
         "events": events,
         "clients": clients,
         "seconds": seconds,
         "workers": workers,
         "fill_seconds": round(fill_seconds, 1),
-        "errors": len(errors),
-        "all": _summary(every, seconds),
-        "routes": {route: _summary(times[route], seconds) for route in ROUTES},
+        **results,
     }
+
+
+def _load(
+    kind: str, base: str, clients: int, seconds: float, folder: Path, server: int
+) -> dict[str, Any]:
+    """One kind of client's run: wrk's figures, or the Python clients' per route family,
+    with the CPU the server and the clients spent per request."""
+    server_before, clients_before = _server_cpu_seconds(server), _client_cpu_seconds()
+    figures: dict[str, Any]
+    if kind == "wrk":
+        paths = draw_paths(WRK_PATHS)
+        figures = {"all": run_wrk(base, paths, clients=clients, seconds=seconds, folder=folder)}
+    else:
+        times, errors = asyncio.run(_drive(base, clients, seconds))
+        every = [t for route in ROUTES for t in times[route]]
+        figures = {
+            "errors": len(errors),
+            "all": _summary(every, seconds),
+            "routes": {route: _summary(times[route], seconds) for route in ROUTES},
+        }
+    requests = figures["all"]["requests"] or 1
+    server_spent = _server_cpu_seconds(server) - server_before
+    clients_spent = _client_cpu_seconds() - clients_before
+    figures["server_cpu_ms_per_request"] = round(server_spent * 1000 / requests, 2)
+    figures["client_cpu_ms_per_request"] = round(clients_spent * 1000 / requests, 2)
+    return figures
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) spent so far by the server process and its workers.
+
+    Read from Linux's ``/proc``: ``--workers`` runs uvicorn's workers as children of
+    the process started, so every process whose parent is ``pid`` counts too.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    spent = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The fields after the command name (which may hold spaces) in parentheses.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended while the folder was read
+        own, parent = int(stat.parent.name), int(fields[1])
+        if pid in (own, parent):
+            spent += (int(fields[11]) + int(fields[12])) / tick
+    return spent
+
+
+def _client_cpu_seconds() -> float:
+    """CPU seconds of this process (the Python clients) and of its finished children (wrk)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _summary(times: list[float], seconds: float) -> dict[str, float]:
@@ -267,8 +349,22 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("strife serve did not answer within a minute")
 
 
+def main(arguments: list[str] | None = None) -> None:
+    """The command line: the figures as JSON on stdout."""
+    parser = argparse.ArgumentParser(prog="python -m strife.evaluate.load")
+    parser.add_argument("events", nargs="?", type=int, default=100_000)
+    parser.add_argument("clients", nargs="?", type=int, default=50)
+    parser.add_argument("seconds", nargs="?", type=float, default=30.0)
+    parser.add_argument("workers", nargs="?", type=int, default=1)
+    parser.add_argument("--client", choices=("python", "wrk", "both"), default=None)
+    given = parser.parse_args(arguments)
+    client = given.client or ("both" if wrk_available() else "python")
+    if client != "python" and not wrk_available():
+        parser.error("wrk is not installed (Debian: apt-get install wrk); use --client python")
+    kinds = ("python", "wrk") if client == "both" else (client,)
+    figures = measure(given.events, given.clients, given.seconds, given.workers, kinds=kinds)
+    print(json.dumps(figures, indent=2))
+
+
 if __name__ == "__main__":
-    arguments = [float(a) for a in sys.argv[1:]]
-    defaults = [100_000, 50, 30, 1]
-    count, concurrency, duration, processes = (arguments + defaults[len(arguments) :])[:4]
-    print(json.dumps(measure(int(count), int(concurrency), duration, int(processes)), indent=2))
+    main()

@@ -25,6 +25,11 @@ BUSY_TIMEOUT = 10.0
 #: Seconds to wait for a PostgreSQL server to answer, so a wrong host fails quickly
 #: (libpq waits forever by default); ``?connect_timeout=N`` in the URL overrides it.
 CONNECT_TIMEOUT = 10
+#: Connections kept open to a SQLite file: one for each of the web server's 40 worker
+#: threads (anyio's default), so that under load no request waits for a connection or
+#: opens a new one (SQLAlchemy keeps 5, and closes the others it opens once returned).
+#: An idle connection costs SQLite's page cache, 2 MB at most.
+SQLITE_CONNECTIONS = 40
 #: URL schemes that mean PostgreSQL with no driver named, and the driver they get.
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 POSTGRES_DRIVER = "postgresql+psycopg"
@@ -59,7 +64,7 @@ def create(url: str, *, busy_timeout: float) -> Engine:
         DatabaseOpenError: a bad URL, a missing driver, or a SQLite file in a missing folder.
     """
     try:
-        engine = create_engine(url, connect_args=_connect_args(url))
+        engine = create_engine(url, connect_args=_connect_args(url), **_pool_args(url))
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseOpenError(f"not a usable database URL ({exc})", source=url) from exc
     except ImportError as exc:  # the dialect is known, its driver is not installed
@@ -70,6 +75,17 @@ def create(url: str, *, busy_timeout: float) -> Engine:
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine, busy_timeout=busy_timeout)
     return engine
+
+
+def _pool_args(url: str) -> dict[str, Any]:
+    """A pool of :data:`SQLITE_CONNECTIONS` for a SQLite file, SQLAlchemy's default otherwise."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return {}  # create_engine reports the bad URL
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return {"pool_size": SQLITE_CONNECTIONS}
+    return {}
 
 
 def _connect_args(url: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,14 +76,22 @@ class RecordQuery:
 def find_records(repository: Repository, query: RecordQuery | None = None) -> list[dict[str, Any]]:
     """Record events matching ``query``, oldest first (by start date, then id; undated last)."""
     query = query or RecordQuery()
-    statement = listed_incidents(select(IncidentRow), query)
+    # The four columns a record is made of, not ORM objects: a page of 50 costs a quarter
+    # less (1.0 ms instead of 1.3 on the load benchmark's record).
+    columns = (
+        IncidentRow.public_id,
+        IncidentRow.data,
+        IncidentRow.created_at,
+        IncidentRow.updated_at,
+    )
+    statement = listed_incidents(select(*columns), query)
     if not _needs_json(query):
         statement = statement.offset(query.offset).limit(query.limit)
     skip = 0 if not _needs_json(query) else query.offset
     found: list[dict[str, Any]] = []
     with repository._read() as session:
         # In chunks: a filter read from the JSON stops as soon as the limit is reached.
-        for row in session.scalars(statement.execution_options(yield_per=CHUNK)):
+        for row in session.execute(statement.execution_options(yield_per=CHUNK)):
             record = _record(row)
             if not _matches(record, query):
                 continue
@@ -327,7 +335,16 @@ def _with_value(record: dict[str, Any], field: str, value: Any) -> dict[str, Any
     return changed
 
 
-def _record(row: IncidentRow) -> dict[str, Any]:
+class _RecordColumns(Protocol):
+    """What a record is made of: an incident row, or a row of those columns alone."""
+
+    public_id: str
+    data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+def _record(row: _RecordColumns) -> dict[str, Any]:
     return {
         "id": row.public_id,
         "corrections": {},  # a summary written before corrections existed has none

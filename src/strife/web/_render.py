@@ -99,6 +99,22 @@ def timeline_bars(daily: Mapping[date, int]) -> list[Bar]:
     return bars
 
 
+def timeline_rects(bars: list[Bar]) -> Markup:
+    """The timeline's bars as SVG ``<rect>`` elements, each titled with its day and toll.
+
+    Built here rather than in the template: a page draws up to 400 bars, and
+    Jinja's escaping of their six values each was half the page's rendering time.
+    Every value is a number or an ISO date that this module made, so none needs escaping.
+    """
+    return Markup(
+        "".join(
+            f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}">'
+            f"<title>{bar.day.isoformat()}: {bar.fatalities:d} killed</title></rect>"
+            for bar in bars
+        )
+    )
+
+
 def claim_quote(text: str, claim: dict[str, Any], *, context: int = 80) -> tuple[str, str, str]:
     """The claim's words and some text either side, as (before, words, after), for the event page.
 

@@ -23,7 +23,7 @@ from strife.store.records import merge_incidents as merge_records
 from strife.store.records import split_reports as split_records
 from strife.store.web_queries import article_texts, get_article, get_source, list_sources
 from strife.web._auth import check_csrf, require_editor
-from strife.web._render import claim_quote, timeline_bars
+from strife.web._render import claim_quote, timeline_bars, timeline_rects
 from strife.web._templates import render
 from strife.web.api import Filters, Store, list_events
 
@@ -39,13 +39,15 @@ def home() -> RedirectResponse:
 def events_page(request: Request, filters: Filters, store: Store) -> HTMLResponse:
     page = list_events(store, filters)
     daily, capped = fatalities_per_day(store, filters.query, cache=request.app.state.overviews)
+    bars = timeline_bars(daily)
     settings = request.app.state.settings
     return render(
         request,
         "events.html",
         page=page,
         filters=filters.values,
-        bars=timeline_bars(daily),
+        bars=bars,
+        timeline=timeline_rects(bars),
         capped=capped,
         capped_events=JSON_FILTERED_EVENTS,
         # The map's points are fetched by map.js: a page of HTML no longer carries thousands.
