@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from strife.link.score import OWN_PLACE, Limits, Report
 from strife.store.models import ArticleRow, EventRow, IncidentRow
 
-#: Reports kept built between lookups in one run. A report's words make it a few KB,
-#: so about half a GB at most; the window's reports, the ones met again, fit many times.
-CACHED_REPORTS = 100_000
+#: Reports kept built between lookups in one run: about 3 KB each with 40 words (the
+#: synthetic reports of ``evaluate.link_scale``), so under 1 GB; enough for the week
+#: around a report in a process linking up to ~25,000 reports a day (docs/scale.md).
+CACHED_REPORTS = 200_000
 #: Ids per ``IN (...)`` list, well under SQLite's limit on bound parameters.
 IDS_PER_QUERY = 900
 #: The columns a ``Report`` is built from: the whole ORM row (claims, the article) is not needed.
