@@ -233,9 +233,9 @@ class _Linker:
         refused = _detached(session, row.key)  # incident ids a person took this report out of
         best: dict[int, LinkScore] = {}
         siblings: set[int] = set()
+        session.flush()  # the summary of the incident the last report joined, read below
         found = _link_lookup.candidate_rows(session, row, self.limits, longest=self.longest)
         reports = self.built.reports(session, [event_id for event_id, _ in found])
-        session.flush()  # the summary of the incident the last report joined, as read below
         incidents = _link_lookup.incident_figures(session, {i for _, i in found})
         for event_id, incident_id in found:
             other = reports[event_id]
