@@ -7,7 +7,8 @@ published over two days, with their own wording, toll and precision; one report 
 :data:`UNPLACED_SHARE` is placed in no country. They are stored with the store's own
 :meth:`Repository.save_documents` into a fresh database, then :func:`link_pending`
 links them all, timed, while the candidates the store looks up for each report
-(``_candidates``: same country or none, dates within the window) are counted.
+(``_link_lookup.candidate_rows``: same country or none, dates within the window) are
+counted.
 
 The record grows by days at a constant rate of reports a day (as a backfill does),
 so blocking should keep the candidates per report, and the time per report, flat as
@@ -240,21 +241,21 @@ def _report(rng: random.Random, incident: _Incident, version: int, published: da
 @contextmanager
 def _counted_candidates() -> Iterator[list[int]]:
     """Count the candidates the store looks up for each report while linking runs."""
-    from strife.store import linking
+    from strife.store import _link_lookup
 
-    lookup = linking._candidates
+    lookup = _link_lookup.candidate_rows
     counted = [0]
 
-    def counting(*args: Any) -> list[Any]:
-        found = list(lookup(*args))
+    def counting(*args: Any, **options: Any) -> list[tuple[int, int]]:
+        found = lookup(*args, **options)
         counted[0] += len(found)
         return found
 
-    linking._candidates = counting  # type: ignore[assignment]
+    _link_lookup.candidate_rows = counting
     try:
         yield counted
     finally:
-        linking._candidates = lookup
+        _link_lookup.candidate_rows = lookup
 
 
 def _by_quarter(marks: list[tuple[int, float, float]]) -> list[float]:

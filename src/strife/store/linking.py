@@ -15,18 +15,19 @@ killed run loses at most one batch and the next run carries on from there.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from strife.link.reconcile import ReportFacts, summarize
-from strife.link.score import OWN_PLACE, Limits, LinkScore, Report, score_pair
+from strife.link.score import Limits, LinkScore, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
+from strife.store import _link_lookup
 from strife.store.corrections import apply_corrections
 from strife.store.models import (
     UNDATED,
@@ -100,7 +101,7 @@ def link_pending(
             batch = list(session.scalars(oldest_first.limit(LINK_BATCH)))
             if not batch:
                 break
-            linker.load_terms(session)
+            linker.load(session)
             with session.no_autoflush:  # flushed once per report, in _attach
                 for row in batch:
                     linker.link(session, row, report)
@@ -119,19 +120,25 @@ def _unlinked() -> Any:
 
 
 class _Linker:
-    """Links one report at a time; keeps the word frequencies in memory between batches."""
+    """Links one report at a time; keeps the word frequencies, the longest span stored and
+    the reports built so far in memory between batches."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.limits = Limits(settings.link_window_days, settings.link_radius_km)
         self.frequencies: dict[str, int] = {}
         self.reports = 0
+        #: No stored report spans more days: bounds the candidate lookup (``_link_lookup``).
+        self.longest = 0
+        self.built = _link_lookup.ReportCache()
         self._dirty: set[str] = set()
         self._loaded = False
 
-    def load_terms(self, session: Session) -> None:
+    def load(self, session: Session) -> None:
+        """Read what the run keeps in memory, once: word frequencies, the longest span."""
         if self._loaded:
             return
+        self.longest = _link_lookup.longest_span(session)
         rows = session.execute(select(TermRow.term, TermRow.reports))
         self.frequencies = {term: count for term, count in rows}  # noqa: C416 (Rows, not pairs)
         self.reports = (
@@ -182,6 +189,8 @@ class _Linker:
         report.reports += 1
         report.by_method[method] = report.by_method.get(method, 0) + 1
         self._count_terms(row.terms)
+        # A report stored after the run began (a concurrent ingest) may span further.
+        self.longest = max(self.longest, _link_lookup.span_days(row.date_start, row.date_end))
 
     def _count_terms(self, terms: dict[str, int]) -> None:
         self.reports += 1
@@ -219,23 +228,25 @@ class _Linker:
     def _best_match(
         self, session: Session, row: EventRow
     ) -> tuple[IncidentRow | None, LinkScore | None, list[tuple[IncidentRow, LinkScore]]]:
-        mine = _report(row)
+        mine = self.built.add(row)
         idf = idf_weights(self.frequencies, self.reports)
         refused = _detached(session, row.key)  # incident ids a person took this report out of
-        best: dict[int, tuple[LinkScore, EventRow]] = {}
+        best: dict[int, LinkScore] = {}
         siblings: set[int] = set()
-        for other in _candidates(session, row, self.limits):
-            assert other.incident_id is not None
+        session.flush()  # the summary of the incident the last report joined, read below
+        found = _link_lookup.candidate_rows(session, row, self.limits, longest=self.longest)
+        reports = self.built.reports(session, [event_id for event_id, _ in found])
+        incidents = _link_lookup.incident_figures(session, {i for _, i in found})
+        for event_id, incident_id in found:
+            other = reports[event_id]
             if other.article_id == row.article_id:
-                siblings.add(other.incident_id)
-            theirs = _nearest_toll(
-                _report(other), session.get_one(IncidentRow, other.incident_id), mine.fatalities
-            )
+                siblings.add(incident_id)
+            theirs = _nearest_toll(other, incidents[incident_id], mine.fatalities)
             scored = score_pair(mine, theirs, idf=idf, limits=self.limits)
             if scored is None:
                 continue
-            if other.incident_id not in best or scored.total > best[other.incident_id][0].total:
-                best[other.incident_id] = (scored, other)
+            if incident_id not in best or scored.total > best[incident_id].total:
+                best[incident_id] = scored
         sibling_bar = self.settings.link_same_article_threshold
 
         def bar(incident: int) -> float:
@@ -246,8 +257,10 @@ class _Linker:
         ranked = sorted(
             (
                 (s, i)
-                for i, (s, _) in best.items()
-                if i not in refused and s.total >= bar(i) and self._near_incident(session, mine, i)
+                for i, s in best.items()
+                if i not in refused
+                and s.total >= bar(i)
+                and self._near_incident(mine, incidents[i])
             ),
             key=lambda pair: -pair[0].total,
         )
@@ -258,90 +271,26 @@ class _Linker:
         band = [(session.get_one(IncidentRow, i), s) for s, i in top if s.total >= suggest]
         return None, None, band[:MAX_SUGGESTIONS]
 
-    def _near_incident(self, session: Session, mine: Report, incident_id: int) -> bool:
+    def _near_incident(self, mine: Report, incident: _link_lookup.IncidentFigures) -> bool:
         """Within the date window of the incident's own date, not only of one of its reports.
 
         Reports join an incident through their best-scoring report, so without this a run
         of formulaic daily reports ("a rocket attack kills N in Aleppo") chains day to day.
         """
-        incident = session.get_one(IncidentRow, incident_id)
-        if incident.date_start is None or mine.start is None:
+        incident_start: date | None = incident.date_start
+        if incident_start is None or mine.start is None:
             return True
         window = timedelta(days=self.limits.window_days)
-        incident_end = incident.date_end or incident.date_start
+        incident_end: date = incident.date_end or incident_start
         return (
             mine.start <= incident_end + window
-            and (mine.end or mine.start) >= incident.date_start - window
+            and (mine.end or mine.start) >= incident_start - window
         )
 
 
-def _candidates(session: Session, row: EventRow, limits: Limits) -> Iterable[EventRow]:
-    """Linked reports that blocking lets through: near in time, in the same country."""
-    if row.date_start is None:
-        return []
-    window = timedelta(days=limits.window_days)
-    end = row.date_end or row.date_start
-    statement = (
-        select(EventRow)
-        .join(ArticleRow)
-        .where(
-            EventRow.incident_id.is_not(None),
-            ArticleRow.superseded.is_(False),
-            EventRow.date_start <= end + window,
-            func.coalesce(EventRow.date_end, EventRow.date_start) >= row.date_start - window,
-        )
-    )
-    if row.country:
-        statement = statement.where(
-            or_(EventRow.country == row.country, EventRow.country.is_(None))
-        )
-    if row.admin1 and (row.data.get("location") or {}).get("basis") in OWN_PLACE:
-        # score_pair never links two reports placed in different provinces by their own
-        # sentences: leave those in the database rather than load each one to be refused
-        # (most of a busy country's reports; BENCHMARKS.md, linking at scale). Reports
-        # placed by a fallback, and this article's own reports (siblings), stay.
-        own = sorted(basis for basis in OWN_PLACE if basis)  # no basis counts as own
-        basis = func.coalesce(EventRow.data["location"]["basis"].as_string(), own[0])
-        statement = statement.where(
-            or_(
-                EventRow.admin1 == row.admin1,
-                EventRow.admin1.is_(None),
-                EventRow.admin1 == "",
-                EventRow.article_id == row.article_id,
-                basis.not_in(own),
-            )
-        )
-    return session.scalars(statement)
-
-
-def _report(row: EventRow) -> Report:
-    location = row.data.get("location") or {}
-    perpetrators = frozenset(
-        str(a["kind"])
-        for a in row.data.get("actors", [])
-        if a.get("role") == "perpetrator" and a.get("kind")
-    )
-    return Report(
-        id=row.id,
-        article_id=row.article_id,
-        category=row.category,
-        subtype=row.subtype,
-        start=row.date_start,
-        end=row.date_end,
-        country=row.country,
-        admin1=row.admin1,
-        place=row.place,
-        precision=location.get("precision"),
-        place_basis=location.get("basis"),
-        lat=row.lat,
-        lon=row.lon,
-        fatalities=row.fatalities_best,
-        perpetrators=perpetrators,
-        terms=row.terms or {},
-    )
-
-
-def _nearest_toll(theirs: Report, incident: IncidentRow, toll: int | None) -> Report:
+def _nearest_toll(
+    theirs: Report, incident: IncidentRow | _link_lookup.IncidentFigures, toll: int | None
+) -> Report:
     """``theirs`` with the toll nearest ``toll`` among its own and its incident's low, best, high.
 
     Tolls rise over days and sources differ, so one incident's reports span a range: a

@@ -145,7 +145,12 @@ class EventRow(Base):
     """One event as one article reports it: a *report*, linked to the incident it tells of."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("article_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "key"),
+        # Linking's candidate lookup: one country's reports over a range of dates, so its
+        # cost does not grow with the record (``store._link_lookup``). Serves country alone too.
+        Index("ix_events_link_lookup", "country", "date_start"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
@@ -165,7 +170,7 @@ class EventRow(Base):
     date_start: Mapped[date | None] = mapped_column(Date, index=True)
     date_end: Mapped[date | None] = mapped_column(Date)
     date_precision: Mapped[str | None] = mapped_column(String(16))
-    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
     admin1: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(Text)
     #: ``location.precision``: linking compares reports placed only in a country with all.
