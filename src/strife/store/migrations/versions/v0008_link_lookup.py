@@ -6,8 +6,8 @@ stored report of the country (BENCHMARKS.md, "Linking at scale"); with the date 
 the country, it reads the days asked for. The new index serves lookups by country
 alone as well, so it replaces ``ix_events_country``.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-25 06:40:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
