@@ -10,8 +10,9 @@ timeout with E501) instead of racing it. ``repository.py`` opens the record with
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -36,6 +37,10 @@ POSTGRES_DRIVER = "postgresql+psycopg"
 #: The advisory lock every PostgreSQL write transaction takes first ("strife" in
 #: ASCII), so writers queue one at a time, as SQLite's BEGIN IMMEDIATE makes them.
 WRITE_LOCK_KEY = 0x737472696665
+#: Values per ``IN (...)`` list: under the 999 bound parameters older SQLite allows.
+IN_LIST_SIZE = 900
+
+Value = TypeVar("Value")
 #: Set while a write transaction is open, so SQLite takes the write lock at BEGIN
 #: (BEGIN IMMEDIATE) and waits for it there, instead of failing midway through.
 WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("WRITING", default=False)
@@ -175,3 +180,9 @@ def _check_folder(url: str) -> None:
             f"the folder {folder} does not exist; create it or choose another --db",
             source=database,
         )
+
+
+def in_lists(values: Sequence[Value]) -> Iterator[Sequence[Value]]:
+    """``values`` cut into pieces that one ``IN (...)`` list can take on any database."""
+    for start in range(0, len(values), IN_LIST_SIZE):
+        yield values[start : start + IN_LIST_SIZE]

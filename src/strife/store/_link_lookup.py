@@ -19,14 +19,13 @@ from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from strife.link.score import OWN_PLACE, Limits, Report
+from strife.store._engine import in_lists
 from strife.store.models import ArticleRow, EventRow, IncidentRow
 
 #: Reports kept built between lookups in one run: about 3 KB each with 40 words (the
 #: synthetic reports of ``evaluate.link_scale``), so under 1 GB; enough for the week
 #: around a report in a process linking up to ~25,000 reports a day (docs/scale.md).
 CACHED_REPORTS = 200_000
-#: Ids per ``IN (...)`` list, well under SQLite's limit on bound parameters.
-IDS_PER_QUERY = 900
 #: The columns a ``Report`` is built from: the whole ORM row (claims, the article) is not needed.
 REPORT_COLUMNS = (
     EventRow.id,
@@ -134,10 +133,8 @@ def incident_figures(session: Session, ids: Iterable[int]) -> dict[int, Incident
     """
     ids = list(ids)
     found: dict[int, IncidentFigures] = {}
-    for start in range(0, len(ids), IDS_PER_QUERY):
-        statement = select(*INCIDENT_COLUMNS).where(
-            IncidentRow.id.in_(ids[start : start + IDS_PER_QUERY])
-        )
+    for chunk in in_lists(ids):
+        statement = select(*INCIDENT_COLUMNS).where(IncidentRow.id.in_(chunk))
         for incident in session.execute(statement):
             found[incident.id] = incident
     return found
@@ -171,8 +168,7 @@ class ReportCache:
                 self._reports[event_id] = report  # now the most recently used
                 found[event_id] = report
         missing = [event_id for event_id in ids if event_id not in found]
-        for start in range(0, len(missing), IDS_PER_QUERY):
-            chunk = missing[start : start + IDS_PER_QUERY]
+        for chunk in in_lists(missing):
             for row in session.execute(select(*REPORT_COLUMNS).where(EventRow.id.in_(chunk))):
                 found[row.id] = self.add(row)
         return found

@@ -28,6 +28,7 @@ from strife.link.score import Limits, LinkScore, Report, score_pair
 from strife.link.terms import idf_weights, report_terms
 from strife.settings import Settings
 from strife.store import _link_lookup
+from strife.store._engine import in_lists
 from strife.store.corrections import apply_corrections
 from strife.store.models import (
     UNDATED,
@@ -148,8 +149,7 @@ class _Linker:
 
     def save_terms(self, session: Session) -> None:
         dirty = sorted(self._dirty)
-        for start in range(0, len(dirty), 500):
-            chunk = dirty[start : start + 500]
+        for chunk in in_lists(dirty):
             rows = {
                 r.term: r for r in session.scalars(select(TermRow).where(TermRow.term.in_(chunk)))
             }

@@ -32,6 +32,7 @@ from strife.store._engine import (
     WRITING,
     create,
     database_url,
+    in_lists,
 )
 from strife.store._errors import shown_url, storage_error, translate_errors
 from strife.store.models import ArticleRow, Base, ClaimRow, EventRow, IngestRun, SourceRow
@@ -227,8 +228,7 @@ class Repository:
         wanted = list(dict.fromkeys(hashes))
         found: set[str] = set()
         with self._read() as session:
-            for start in range(0, len(wanted), 500):  # SQLite caps bound parameters
-                chunk = wanted[start : start + 500]
+            for chunk in in_lists(wanted):
                 found.update(
                     session.scalars(select(ArticleRow.sha256).where(ArticleRow.sha256.in_(chunk)))
                 )

@@ -23,13 +23,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.drop_index(op.f("ix_articles_location_superseded"), table_name="articles")
-    op.create_index(
-        op.f("ix_articles_location"), "articles", ["location"], postgresql_using="hash"
-    )
+    op.create_index(op.f("ix_articles_location"), "articles", ["location"], postgresql_using="hash")
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_articles_location"), table_name="articles")
-    op.create_index(
-        op.f("ix_articles_location_superseded"), "articles", ["location", "superseded"]
-    )
+    op.create_index(op.f("ix_articles_location_superseded"), "articles", ["location", "superseded"])
